@@ -1,0 +1,49 @@
+//! `zuji`: product carbon footprints from the command line.
+//!
+//! The binary only parses arguments and calls the crates; each subcommand lives in its
+//! own module.
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+mod databases;
+mod db_command;
+mod footprint_command;
+mod i18n;
+mod lci_command;
+
+#[derive(Parser, Debug)]
+#[command(name = "zuji", version, about = "Zuji 足迹 — product carbon footprints (ISO 14067, GB/T 24067)")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Compute a product's carbon footprint from its model file.
+    Footprint(footprint_command::FootprintArgs),
+    /// Check a product model: fields, formulas, units and links to background data.
+    Validate(footprint_command::ValidateArgs),
+    /// Browse background databases.
+    Db(db_command::DbArgs),
+    /// Compute scores of activities in a tabular LCI database.
+    Lci(lci_command::LciArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Command::Footprint(a) => footprint_command::run(a),
+        Command::Validate(a) => footprint_command::validate(a),
+        Command::Db(a) => db_command::run(a),
+        Command::Lci(a) => lci_command::run(a),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

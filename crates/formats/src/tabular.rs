@@ -1,0 +1,572 @@
+//! The tabular LCI layout: a folder with `activities.csv`, `flows.csv`,
+//! `exchanges.csv`, `characterization.csv` and an optional `database.toml`.
+//!
+//! It is the lowest common denominator every LCA tool can export, so it must load
+//! whole databases (20,000 activities, a million exchanges) quickly and say precisely
+//! what is wrong with a file: every error names the file, the line, the column and the
+//! problem. Required columns are found by header name, in any order; the optional
+//! ones (`name_zh`, `year`, … on activities, `gas`, `origin` on flows, Brightway's
+//! `uncertainty_type, loc, scale, min, max` on exchanges) are read when present and
+//! written back when any row uses them, so reading and writing is lossless.
+//!
+//! Columns (UTF-8, header row, comma):
+//! - `activities.csv`: `id,name,unit,location` [+ `name_zh,year,source,url,licence,status,category,comment`]
+//! - `flows.csv`: `id,name,compartment,unit` [+ `gas,origin`]
+//! - `exchanges.csv`: `activity_id,kind,input_id,amount` [+ `uncertainty_type,loc,scale,min,max`]
+//! - `characterization.csv`: `method,flow_id,factor` (other columns ignored)
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{self, BufReader, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+use zuji_model::gas::{Gas, Origin};
+use zuji_model::lci::{
+    Activity, CharacterisationMethod, DatabaseMeta, ElementaryFlow, Exchange, ExchangeKind, LciDatabase,
+};
+use zuji_model::uncertainty::Uncertainty;
+
+pub const ACTIVITIES: &str = "activities.csv";
+pub const FLOWS: &str = "flows.csv";
+pub const EXCHANGES: &str = "exchanges.csv";
+pub const CHARACTERIZATION: &str = "characterization.csv";
+pub const DATABASE_TOML: &str = "database.toml";
+
+/// A problem in a tabular database, located as precisely as it can be.
+#[derive(Debug, thiserror::Error)]
+pub enum TabularError {
+    /// A value that cannot be used, in a known file, line and column.
+    #[error("{file}:{line}: column '{column}': {problem}")]
+    Field { file: String, line: u64, column: String, problem: String },
+    /// A required column is not in the header row.
+    #[error("{file}: missing required column '{column}' (the header has: {found})")]
+    MissingColumn { file: String, column: String, found: String },
+    /// A row that is not valid CSV (wrong number of fields, bad quoting).
+    #[error("{file}:{line}: {problem}")]
+    Row { file: String, line: u64, problem: String },
+    /// A whole-file problem (`database.toml` syntax, an empty file).
+    #[error("{file}: {problem}")]
+    File { file: String, problem: String },
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+}
+
+/// Reads a tabular database from `dir`. Without `database.toml` the database's id is
+/// the folder name and its version "unversioned".
+pub fn read_tabular(dir: &Path) -> Result<LciDatabase, TabularError> {
+    let open = |name: &str| -> Result<BufReader<File>, TabularError> {
+        let path = dir.join(name);
+        File::open(&path).map(|f| BufReader::with_capacity(1 << 20, f)).map_err(|source| TabularError::Io { path, source })
+    };
+    let meta = read_meta(dir)?;
+    read_tables(meta, open(ACTIVITIES)?, open(FLOWS)?, open(EXCHANGES)?, open(CHARACTERIZATION)?)
+}
+
+/// Reads the four tables from strings (the fuzzing and testing entry point; the file
+/// reader goes through the same code). The metadata is left at its defaults.
+pub fn read_tabular_from_strings(
+    activities: &str,
+    flows: &str,
+    exchanges: &str,
+    characterization: &str,
+) -> Result<LciDatabase, TabularError> {
+    let meta = DatabaseMeta { version: "unversioned".into(), ..Default::default() };
+    read_tables(meta, activities.as_bytes(), flows.as_bytes(), exchanges.as_bytes(), characterization.as_bytes())
+}
+
+/// `database.toml`, all fields optional.
+#[derive(Debug, Default, serde::Deserialize, serde::Serialize)]
+struct MetaFile {
+    id: Option<String>,
+    version: Option<String>,
+    name: Option<String>,
+    description: Option<String>,
+    licence: Option<String>,
+    source: Option<String>,
+}
+
+fn read_meta(dir: &Path) -> Result<DatabaseMeta, TabularError> {
+    let path = dir.join(DATABASE_TOML);
+    let file: MetaFile = match std::fs::read_to_string(&path) {
+        Ok(text) => toml::from_str(&text)
+            .map_err(|e| TabularError::File { file: DATABASE_TOML.into(), problem: e.to_string() })?,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => MetaFile::default(),
+        Err(source) => return Err(TabularError::Io { path, source }),
+    };
+    let folder = dir
+        .canonicalize()
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| "database".into());
+    let id = file.id.unwrap_or(folder);
+    Ok(DatabaseMeta {
+        name: file.name.unwrap_or_else(|| id.clone()),
+        id,
+        version: file.version.unwrap_or_else(|| "unversioned".into()),
+        description: file.description,
+        licence: file.licence,
+        source: file.source,
+    })
+}
+
+/// One CSV table being read: its name for messages, header positions, current line.
+struct Table<R: Read> {
+    file: &'static str,
+    reader: csv::Reader<R>,
+    header: Vec<String>,
+    record: csv::ByteRecord,
+}
+
+impl<R: Read> Table<R> {
+    fn new(file: &'static str, input: R) -> Result<Table<R>, TabularError> {
+        let mut reader = csv::ReaderBuilder::new().has_headers(true).trim(csv::Trim::All).from_reader(input);
+        let header = reader
+            .byte_headers()
+            .map_err(|e| csv_error(file, &e))?
+            .iter()
+            .enumerate()
+            .map(|(i, h)| {
+                let h = String::from_utf8_lossy(h);
+                // A byte-order mark, as spreadsheet programs write, is not part of the name.
+                let h = if i == 0 { h.trim_start_matches('\u{feff}') } else { &h };
+                h.trim().to_ascii_lowercase()
+            })
+            .collect::<Vec<_>>();
+        if header.iter().all(|h| h.is_empty()) {
+            return Err(TabularError::File { file: file.into(), problem: "no header row".into() });
+        }
+        Ok(Table { file, reader, header, record: csv::ByteRecord::new() })
+    }
+
+    fn required(&self, name: &str) -> Result<usize, TabularError> {
+        self.optional(name).ok_or_else(|| TabularError::MissingColumn {
+            file: self.file.into(),
+            column: name.into(),
+            found: self.header.join(","),
+        })
+    }
+
+    fn optional(&self, name: &str) -> Option<usize> {
+        self.header.iter().position(|h| h == name)
+    }
+
+    /// Advances to the next row; false at the end. Blank lines are skipped by csv.
+    fn next(&mut self) -> Result<bool, TabularError> {
+        self.reader.read_byte_record(&mut self.record).map_err(|e| csv_error(self.file, &e))
+    }
+
+    fn line(&self) -> u64 {
+        self.record.position().map(|p| p.line()).unwrap_or(0)
+    }
+
+    fn error(&self, col: usize, problem: impl Into<String>) -> TabularError {
+        TabularError::Field {
+            file: self.file.into(),
+            line: self.line(),
+            column: self.header.get(col).cloned().unwrap_or_default(),
+            problem: problem.into(),
+        }
+    }
+
+    /// The text of column `col` in the current row (trimmed; empty if absent).
+    fn text(&self, col: usize) -> Result<&str, TabularError> {
+        std::str::from_utf8(self.record.get(col).unwrap_or(b"")).map_err(|_| self.error(col, "not valid UTF-8"))
+    }
+
+    fn non_empty(&self, col: usize) -> Result<&str, TabularError> {
+        let t = self.text(col)?;
+        if t.is_empty() { Err(self.error(col, "is empty")) } else { Ok(t) }
+    }
+
+    fn opt_text(&self, col: Option<usize>) -> Result<Option<String>, TabularError> {
+        match col {
+            None => Ok(None),
+            Some(c) => {
+                let t = self.text(c)?;
+                Ok(if t.is_empty() { None } else { Some(t.to_string()) })
+            }
+        }
+    }
+
+    fn number(&self, col: usize) -> Result<f64, TabularError> {
+        let t = self.text(col)?;
+        match t.parse::<f64>() {
+            Ok(v) if v.is_finite() => Ok(v),
+            Ok(_) => Err(self.error(col, format!("'{t}' is not a finite number"))),
+            Err(_) if t.is_empty() => Err(self.error(col, "is empty; a number is needed")),
+            Err(_) => Err(self.error(col, format!("'{t}' is not a number"))),
+        }
+    }
+
+    fn opt_number(&self, col: Option<usize>) -> Result<Option<f64>, TabularError> {
+        match col {
+            Some(c) if !self.text(c)?.is_empty() => self.number(c).map(Some),
+            _ => Ok(None),
+        }
+    }
+}
+
+fn csv_error(file: &str, e: &csv::Error) -> TabularError {
+    let line = e.position().map(|p| p.line()).unwrap_or(0);
+    let problem = match e.kind() {
+        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+            format!("the row has {len} fields but the header has {expected_len}")
+        }
+        csv::ErrorKind::Utf8 { .. } => "not valid UTF-8".into(),
+        _ => e.to_string(),
+    };
+    TabularError::Row { file: file.into(), line, problem }
+}
+
+const ACTIVITY_OPTIONAL: [&str; 8] = ["name_zh", "year", "source", "url", "licence", "status", "category", "comment"];
+const UNCERTAINTY_COLUMNS: [&str; 5] = ["uncertainty_type", "loc", "scale", "min", "max"];
+
+/// The shared reader behind [`read_tabular`] and [`read_tabular_from_strings`].
+fn read_tables(
+    meta: DatabaseMeta,
+    activities: impl Read,
+    flows: impl Read,
+    exchanges: impl Read,
+    characterization: impl Read,
+) -> Result<LciDatabase, TabularError> {
+    let (activities, activity_index) = read_activities(activities)?;
+    let (flows, flow_index) = read_flows(flows)?;
+    let exchanges = read_exchanges(exchanges, &activity_index, &flow_index)?;
+    let methods = read_characterization(characterization, &flow_index)?;
+    drop((activity_index, flow_index));
+    // Ids were checked unique and positions resolved above, so this cannot fail;
+    // should it, say so rather than panic.
+    LciDatabase::new(meta, activities, flows, exchanges, methods)
+        .map_err(|problem| TabularError::File { file: EXCHANGES.into(), problem })
+}
+
+fn read_activities(input: impl Read) -> Result<(Vec<Activity>, HashMap<String, usize>), TabularError> {
+    let mut t = Table::new(ACTIVITIES, input)?;
+    let [id, name, unit, location] =
+        [t.required("id")?, t.required("name")?, t.required("unit")?, t.required("location")?];
+    let opt = ACTIVITY_OPTIONAL.map(|c| t.optional(c));
+    let mut list = Vec::new();
+    let mut index = HashMap::new();
+    while t.next()? {
+        let a = Activity {
+            id: t.non_empty(id)?.to_string(),
+            name: t.text(name)?.to_string(),
+            unit: t.text(unit)?.to_string(),
+            location: t.text(location)?.to_string(),
+            name_zh: t.opt_text(opt[0])?,
+            year: t.opt_text(opt[1])?,
+            source: t.opt_text(opt[2])?,
+            url: t.opt_text(opt[3])?,
+            licence: t.opt_text(opt[4])?,
+            status: t.opt_text(opt[5])?,
+            category: t.opt_text(opt[6])?,
+            comment: t.opt_text(opt[7])?,
+        };
+        if let Some(first) = index.insert(a.id.clone(), list.len()) {
+            return Err(t.error(id, format!("duplicate id '{}' (first on data row {})", a.id, first + 1)));
+        }
+        list.push(a);
+    }
+    Ok((list, index))
+}
+
+fn read_flows(input: impl Read) -> Result<(Vec<ElementaryFlow>, HashMap<String, usize>), TabularError> {
+    let mut t = Table::new(FLOWS, input)?;
+    let [id, name, compartment, unit] =
+        [t.required("id")?, t.required("name")?, t.required("compartment")?, t.required("unit")?];
+    let (gas, origin) = (t.optional("gas"), t.optional("origin"));
+    let mut list = Vec::new();
+    let mut index = HashMap::new();
+    while t.next()? {
+        let f = ElementaryFlow {
+            id: t.non_empty(id)?.to_string(),
+            name: t.text(name)?.to_string(),
+            compartment: t.text(compartment)?.to_string(),
+            unit: t.text(unit)?.to_string(),
+            gas: match t.opt_text(gas)? {
+                None => None,
+                Some(g) => Some(Gas::parse(&g).map_err(|p| t.error(gas.unwrap_or(0), p))?),
+            },
+            origin: match t.opt_text(origin)? {
+                None => None,
+                Some(o) => Some(Origin::parse(&o).map_err(|p| t.error(origin.unwrap_or(0), p))?),
+            },
+        };
+        if let Some(first) = index.insert(f.id.clone(), list.len()) {
+            return Err(t.error(id, format!("duplicate id '{}' (first on data row {})", f.id, first + 1)));
+        }
+        list.push(f);
+    }
+    Ok((list, index))
+}
+
+fn read_exchanges(
+    input: impl Read,
+    activities: &HashMap<String, usize>,
+    flows: &HashMap<String, usize>,
+) -> Result<Vec<Exchange>, TabularError> {
+    let mut t = Table::new(EXCHANGES, input)?;
+    let [activity_id, kind, input_id, amount] =
+        [t.required("activity_id")?, t.required("kind")?, t.required("input_id")?, t.required("amount")?];
+    let [utype, loc, scale, min, max] = UNCERTAINTY_COLUMNS.map(|c| t.optional(c));
+    let mut list = Vec::new();
+    while t.next()? {
+        let a_text = t.non_empty(activity_id)?;
+        let activity = *activities
+            .get(a_text)
+            .ok_or_else(|| t.error(activity_id, format!("unknown activity id '{a_text}'")))?;
+        let k = ExchangeKind::parse(t.text(kind)?).map_err(|p| t.error(kind, p))?;
+        let i_text = t.text(input_id)?;
+        let input = match k {
+            ExchangeKind::Production if i_text.is_empty() || i_text == a_text => activity,
+            ExchangeKind::Production => {
+                return Err(t.error(
+                    input_id,
+                    format!("a production exchange's input_id must be the activity itself ('{a_text}'), got '{i_text}'"),
+                ));
+            }
+            ExchangeKind::Technosphere => *activities
+                .get(i_text)
+                .ok_or_else(|| t.error(input_id, format!("unknown activity id '{i_text}'")))?,
+            ExchangeKind::Biosphere => {
+                *flows.get(i_text).ok_or_else(|| t.error(input_id, format!("unknown flow id '{i_text}'")))?
+            }
+        };
+        let value = t.number(amount)?;
+        let uncertainty = match utype {
+            None => Uncertainty::None,
+            Some(c) => {
+                let name = t.text(c)?;
+                Uncertainty::from_brightway(
+                    name,
+                    value,
+                    t.opt_number(loc)?,
+                    t.opt_number(scale)?,
+                    t.opt_number(min)?,
+                    t.opt_number(max)?,
+                )
+                .map_err(|p| t.error(c, p))?
+            }
+        };
+        list.push(Exchange { activity, kind: k, input, amount: value, uncertainty });
+    }
+    Ok(list)
+}
+
+fn read_characterization(
+    input: impl Read,
+    flows: &HashMap<String, usize>,
+) -> Result<Vec<CharacterisationMethod>, TabularError> {
+    let mut t = Table::new(CHARACTERIZATION, input)?;
+    let [method, flow_id, factor] = [t.required("method")?, t.required("flow_id")?, t.required("factor")?];
+    let mut methods: Vec<CharacterisationMethod> = Vec::new();
+    let mut by_name: HashMap<String, usize> = HashMap::new();
+    while t.next()? {
+        let name = t.non_empty(method)?;
+        let f = t.text(flow_id)?;
+        let flow = *flows.get(f).ok_or_else(|| t.error(flow_id, format!("unknown flow id '{f}'")))?;
+        let value = t.number(factor)?;
+        let m = match by_name.get(name) {
+            Some(&m) => m,
+            None => {
+                by_name.insert(name.to_string(), methods.len());
+                methods.push(CharacterisationMethod { name: name.to_string(), factors: Vec::new() });
+                methods.len() - 1
+            }
+        };
+        methods[m].factors.push((flow, value));
+    }
+    Ok(methods)
+}
+
+/// Writes `db` as a tabular folder (created if missing), with `database.toml`, the
+/// optional columns any row uses, and uncertainty columns when any exchange has one.
+/// Numbers are written in Rust's shortest round-trip form, so reading back gives the
+/// same values.
+pub fn write_tabular(db: &LciDatabase, dir: &Path) -> Result<(), TabularError> {
+    std::fs::create_dir_all(dir).map_err(|source| TabularError::Io { path: dir.to_path_buf(), source })?;
+    write_meta(db, dir)?;
+    write_csv(dir, ACTIVITIES, |w| write_activities(db, w))?;
+    write_csv(dir, FLOWS, |w| write_flows(db, w))?;
+    write_csv(dir, EXCHANGES, |w| write_exchanges(db, w))?;
+    write_csv(dir, CHARACTERIZATION, |w| write_characterization(db, w))
+}
+
+fn write_meta(db: &LciDatabase, dir: &Path) -> Result<(), TabularError> {
+    let m = &db.meta;
+    let file = MetaFile {
+        id: Some(m.id.clone()),
+        version: Some(m.version.clone()),
+        name: Some(m.name.clone()),
+        description: m.description.clone(),
+        licence: m.licence.clone(),
+        source: m.source.clone(),
+    };
+    let text = toml::to_string(&file).map_err(|e| TabularError::File { file: DATABASE_TOML.into(), problem: e.to_string() })?;
+    let path = dir.join(DATABASE_TOML);
+    std::fs::write(&path, text).map_err(|source| TabularError::Io { path, source })
+}
+
+type CsvOut = csv::Writer<BufWriter<File>>;
+
+fn write_csv(
+    dir: &Path,
+    name: &str,
+    body: impl FnOnce(&mut CsvOut) -> Result<(), csv::Error>,
+) -> Result<(), TabularError> {
+    let path = dir.join(name);
+    let io_err = |path: &Path, e: csv::Error| TabularError::Io { path: path.to_path_buf(), source: io::Error::other(e) };
+    let file = File::create(&path).map_err(|source| TabularError::Io { path: path.clone(), source })?;
+    let mut w = csv::Writer::from_writer(BufWriter::with_capacity(1 << 20, file));
+    body(&mut w).map_err(|e| io_err(&path, e))?;
+    w.flush().map_err(|source| TabularError::Io { path, source })
+}
+
+/// Shortest text that parses back to exactly `v`.
+fn num(v: f64) -> String {
+    format!("{v:?}")
+}
+
+fn write_activities(db: &LciDatabase, w: &mut CsvOut) -> Result<(), csv::Error> {
+    let fields = |a: &Activity| -> [Option<String>; 8] {
+        [
+            a.name_zh.clone(),
+            a.year.clone(),
+            a.source.clone(),
+            a.url.clone(),
+            a.licence.clone(),
+            a.status.clone(),
+            a.category.clone(),
+            a.comment.clone(),
+        ]
+    };
+    let used: Vec<usize> = (0..ACTIVITY_OPTIONAL.len()).filter(|&i| db.activities.iter().any(|a| fields(a)[i].is_some())).collect();
+    let mut header = vec!["id", "name", "unit", "location"];
+    header.extend(used.iter().map(|&i| ACTIVITY_OPTIONAL[i]));
+    w.write_record(&header)?;
+    for a in &db.activities {
+        let f = fields(a);
+        let mut row = vec![a.id.as_str(), &a.name, &a.unit, &a.location];
+        row.extend(used.iter().map(|&i| f[i].as_deref().unwrap_or("")));
+        w.write_record(&row)?;
+    }
+    Ok(())
+}
+
+fn write_flows(db: &LciDatabase, w: &mut CsvOut) -> Result<(), csv::Error> {
+    let gas = db.flows.iter().any(|f| f.gas.is_some());
+    let origin = db.flows.iter().any(|f| f.origin.is_some());
+    let mut header = vec!["id", "name", "compartment", "unit"];
+    if gas {
+        header.push("gas");
+    }
+    if origin {
+        header.push("origin");
+    }
+    w.write_record(&header)?;
+    for f in &db.flows {
+        let mut row = vec![f.id.as_str(), &f.name, &f.compartment, &f.unit];
+        if gas {
+            row.push(f.gas.as_ref().map(Gas::as_str).unwrap_or(""));
+        }
+        if origin {
+            row.push(f.origin.map(Origin::as_str).unwrap_or(""));
+        }
+        w.write_record(&row)?;
+    }
+    Ok(())
+}
+
+/// Brightway's `(uncertainty_type, loc, scale, min, max)` for a distribution.
+fn brightway_fields(u: &Uncertainty, amount: f64) -> [String; 5] {
+    let o = |v: Option<f64>| v.map(num).unwrap_or_default();
+    let (kind, loc, scale, min, max) = match *u {
+        Uncertainty::None => ("", None, None, None, None),
+        Uncertainty::Lognormal { gsd } => ("lognormal", Some(amount.abs().ln()), Some(sigma_of(gsd)), None, None),
+        Uncertainty::Normal { sd } => ("normal", Some(amount), Some(sd), None, None),
+        Uncertainty::Triangular { min, mode, max } => ("triangular", Some(mode.unwrap_or(amount)), None, Some(min), Some(max)),
+        Uncertainty::Uniform { min, max } => ("uniform", None, None, Some(min), Some(max)),
+    };
+    [kind.to_string(), o(loc), o(scale), o(min), o(max)]
+}
+
+/// σ = ln GSD, nudged by a few units in the last place where that makes `exp(σ)` give
+/// back exactly `gsd`, so reading the written file restores the same GSD. That is always
+/// possible for GSD < e (σ < 1, every usual pedigree GSD); above it the GSD read back
+/// may differ by one unit in the last place.
+fn sigma_of(gsd: f64) -> f64 {
+    let s = gsd.ln();
+    let mut candidates = vec![s];
+    let mut up = s;
+    let mut down = s;
+    for _ in 0..4 {
+        up = f64::from_bits(up.to_bits() + 1);
+        down = if down > 0.0 { f64::from_bits(down.to_bits() - 1) } else { down };
+        candidates.push(up);
+        candidates.push(down);
+    }
+    candidates.into_iter().find(|c| c.exp() == gsd).unwrap_or(s)
+}
+
+fn write_exchanges(db: &LciDatabase, w: &mut CsvOut) -> Result<(), csv::Error> {
+    let uncertain = db.exchanges.iter().any(|e| !e.uncertainty.is_none());
+    let mut header = vec!["activity_id", "kind", "input_id", "amount"];
+    if uncertain {
+        header.extend(UNCERTAINTY_COLUMNS);
+    }
+    w.write_record(&header)?;
+    for e in &db.exchanges {
+        let activity = db.activities.get(e.activity).map(|a| a.id.as_str()).unwrap_or("");
+        let input = match e.kind {
+            ExchangeKind::Biosphere => db.flows.get(e.input).map(|f| f.id.as_str()),
+            _ => db.activities.get(e.input).map(|a| a.id.as_str()),
+        }
+        .unwrap_or("");
+        let amount = num(e.amount);
+        if uncertain {
+            let u = brightway_fields(&e.uncertainty, e.amount);
+            w.write_record([activity, e.kind.as_str(), input, &amount, &u[0], &u[1], &u[2], &u[3], &u[4]])?;
+        } else {
+            w.write_record([activity, e.kind.as_str(), input, &amount])?;
+        }
+    }
+    Ok(())
+}
+
+fn write_characterization(db: &LciDatabase, w: &mut CsvOut) -> Result<(), csv::Error> {
+    w.write_record(["method", "flow_id", "factor"])?;
+    for m in &db.methods {
+        for &(k, f) in &m.factors {
+            let flow = db.flows.get(k).map(|f| f.id.as_str()).unwrap_or("");
+            w.write_record([m.name.as_str(), flow, &num(f)])?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes `activity_id,score` rows, scores in shortest round-trip form.
+pub fn write_scores(out: impl Write, ids: &[String], scores: &[f64]) -> Result<(), csv::Error> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(["activity_id", "score"])?;
+    for (id, s) in ids.iter().zip(scores) {
+        w.write_record([id.as_str(), &num(*s)])?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sigma_round_trips_for_realistic_gsds() {
+        for gsd in [1.05, 1.1, 1.2, 1.5, 2.0, 2.5, 1.2345678901, 2.71] {
+            assert_eq!(Uncertainty::from_brightway("lognormal", 1.0, None, Some(sigma_of(gsd)), None, None)
+                .ok(), Some(Uncertainty::Lognormal { gsd }), "{gsd}");
+        }
+    }
+}
