@@ -14,7 +14,7 @@ use crate::fingerprint::Fingerprint;
 use crate::montecarlo::{self, MonteCarloSummary};
 use crate::sensitivity::{self, ParameterSensitivity};
 use crate::sparse::{Factorisation, InterventionMatrix, SolveError, TechnosphereMatrix};
-use crate::system::{Column, ProductSystem};
+use crate::system::ProductSystem;
 use crate::tree::{self, ContributionNode};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -331,6 +331,35 @@ pub(crate) fn solve(
     Ok(Solved { a, b, lu, demand, supply })
 }
 
+/// Columns on a loop with `start`: reachable from it through inputs and reaching it back.
+fn loop_through(a: &TechnosphereMatrix, start: usize) -> Vec<usize> {
+    let n = a.dim();
+    let mut forward: Vec<Vec<usize>> = vec![Vec::new(); n];
+    let mut backward: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (r, c, v) in a.entries() {
+        if r != c && v != 0.0 {
+            forward[c].push(r);
+            backward[r].push(c);
+        }
+    }
+    let reach = |adj: &Vec<Vec<usize>>| {
+        let mut seen = vec![false; n];
+        let mut stack = vec![start];
+        seen[start] = true;
+        while let Some(x) = stack.pop() {
+            for &y in &adj[x] {
+                if !seen[y] {
+                    seen[y] = true;
+                    stack.push(y);
+                }
+            }
+        }
+        seen
+    };
+    let (f, b) = (reach(&forward), reach(&backward));
+    (0..n).filter(|&i| f[i] && b[i]).collect()
+}
+
 /// Turns a solver failure into an error naming the processes involved.
 pub(crate) fn singular(
     system: &ProductSystem,
@@ -352,21 +381,20 @@ pub(crate) fn singular(
     };
     if let SolveError::Singular { column: Some(c), .. } = e {
         if c < system.dim() && processes.is_empty() {
-            processes.push(label(c));
-            message = format!("{e} (involving {})", label(c));
+            // The loop through the failing column: everything it reaches that reaches it back.
+            let members = loop_through(a, c);
+            processes = members.into_iter().map(label).collect();
+            message = if processes.len() > 1 {
+                format!("{} form a loop that consumes all it produces ({e})", processes.join(", "))
+            } else {
+                format!("{e} (involving {})", processes.join(", "))
+            };
         }
     }
     if processes.is_empty() {
-        // A loop whose processes consume all they make (e.g. A needs 1 B per A, B needs 1 A per B).
-        let loops: Vec<String> = model
-            .processes
-            .iter()
-            .enumerate()
-            .filter(|(p, _)| system.product_columns[*p].iter().any(|&c| matches!(system.columns[c], Column::Process { .. })))
-            .map(|(_, p)| format!("process '{}'", p.id))
-            .collect();
-        message = format!("{e}; check loops among: {}", loops.join(", "));
-        processes = loops;
+        let all: Vec<String> = model.processes.iter().map(|p| format!("process '{}'", p.id)).collect();
+        message = format!("{e}; check the loops among: {}", all.join(", "));
+        processes = all;
     }
     CalcError::Singular { message, processes }
 }

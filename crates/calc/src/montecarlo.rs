@@ -139,7 +139,9 @@ impl Summary {
         let n = samples.len();
         let mut sorted = samples.to_vec();
         sorted.sort_by(f64::total_cmp);
-        let mean = samples.iter().sum::<f64>() / n.max(1) as f64;
+        // Shifted by the first sample: more accurate, and exact when every sample is equal.
+        let x0 = samples.first().copied().unwrap_or(0.0);
+        let mean = x0 + samples.iter().map(|x| x - x0).sum::<f64>() / n.max(1) as f64;
         let var = if n > 1 { samples.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64 } else { 0.0 };
         Summary {
             iterations: n,
