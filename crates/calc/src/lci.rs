@@ -19,12 +19,17 @@ use zuji_model::uncertainty::Uncertainty;
 /// What can go wrong computing on an LCI database.
 #[derive(Debug, thiserror::Error)]
 pub enum LciError {
-    #[error("activity '{id}' has no production exchange: it must say how much of its reference product it makes")]
+    #[error(
+        "activity '{id}' has no production exchange: it must say how much of its reference product it makes"
+    )]
     NoProduction { id: String },
     #[error("the database has no activities")]
     Empty,
     #[error("unknown method '{name}'; available methods: {}", available.join(", "))]
-    UnknownMethod { name: String, available: Vec<String> },
+    UnknownMethod {
+        name: String,
+        available: Vec<String>,
+    },
     #[error("unknown activity '{0}'")]
     UnknownActivity(String),
     #[error("{}{source}", activity.as_ref().map(|a| format!("activity '{a}': ")).unwrap_or_default())]
@@ -95,15 +100,27 @@ impl LciSystem {
                 ExchangeKind::Technosphere => (e.input, -1.0, &mut technosphere_entries),
                 ExchangeKind::Biosphere => (e.input, 1.0, &mut biosphere_entries),
             };
-            list.push(Entry { row, col: e.activity, amount: e.amount, sign, uncertainty: e.uncertainty });
+            list.push(Entry {
+                row,
+                col: e.activity,
+                amount: e.amount,
+                sign,
+                uncertainty: e.uncertainty,
+            });
         }
         if let Some(j) = produces.iter().position(|p| !p) {
-            return Err(LciError::NoProduction { id: db.activities[j].id.clone() });
+            return Err(LciError::NoProduction {
+                id: db.activities[j].id.clone(),
+            });
         }
         let tt: Vec<_> = technosphere_entries.iter().map(Entry::triplet).collect();
         let bt: Vec<_> = biosphere_entries.iter().map(Entry::triplet).collect();
         let activity_ids: Vec<String> = db.activities.iter().map(|a| a.id.clone()).collect();
-        let activity_index = activity_ids.iter().enumerate().map(|(i, id)| (id.clone(), i)).collect();
+        let activity_index = activity_ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| (id.clone(), i))
+            .collect();
         Ok(LciSystem {
             activity_ids,
             activity_index,
@@ -131,7 +148,10 @@ impl LciSystem {
             SolveError::NonFinite { column, .. } => Some(*column),
             _ => None,
         };
-        LciError::Solve { activity: column.and_then(|c| self.activity_ids.get(c).cloned()), source }
+        LciError::Solve {
+            activity: column.and_then(|c| self.activity_ids.get(c).cloned()),
+            source,
+        }
     }
 
     pub fn activity_count(&self) -> usize {
@@ -156,16 +176,23 @@ impl LciSystem {
 
     /// The position of an activity id; unknown ids are an error naming them.
     pub fn activity_position(&self, id: &str) -> Result<usize, LciError> {
-        self.activity_index.get(id).copied().ok_or_else(|| LciError::UnknownActivity(id.to_string()))
+        self.activity_index
+            .get(id)
+            .copied()
+            .ok_or_else(|| LciError::UnknownActivity(id.to_string()))
     }
 
     /// The characterisation vector c (one factor per flow) of a method; an unknown
     /// name is an error listing the methods there are. Repeated factors for a flow add up.
     pub fn characterisation(&self, method: &str) -> Result<Vec<f64>, LciError> {
-        let m = self.methods.iter().find(|m| m.name == method).ok_or_else(|| LciError::UnknownMethod {
-            name: method.to_string(),
-            available: self.methods.iter().map(|m| m.name.clone()).collect(),
-        })?;
+        let m = self
+            .methods
+            .iter()
+            .find(|m| m.name == method)
+            .ok_or_else(|| LciError::UnknownMethod {
+                name: method.to_string(),
+                available: self.methods.iter().map(|m| m.name.clone()).collect(),
+            })?;
         let mut c = vec![0.0; self.flow_ids.len()];
         for &(k, f) in &m.factors {
             if let Some(ck) = c.get_mut(k) {
@@ -177,11 +204,15 @@ impl LciSystem {
 
     /// Whether any technosphere or production amount carries an uncertainty.
     fn technosphere_uncertain(&self) -> bool {
-        self.technosphere_entries.iter().any(|e| !e.uncertainty.is_none())
+        self.technosphere_entries
+            .iter()
+            .any(|e| !e.uncertainty.is_none())
     }
 
     fn biosphere_uncertain(&self) -> bool {
-        self.biosphere_entries.iter().any(|e| !e.uncertainty.is_none())
+        self.biosphere_entries
+            .iter()
+            .any(|e| !e.uncertainty.is_none())
     }
 }
 
@@ -212,7 +243,12 @@ pub struct ScoreBreakdown {
 
 /// Largest contributions first (by magnitude; ties by position), without zeros.
 fn top(values: &[f64], n: usize) -> Vec<(usize, f64)> {
-    let mut v: Vec<(usize, f64)> = values.iter().copied().enumerate().filter(|(_, x)| *x != 0.0).collect();
+    let mut v: Vec<(usize, f64)> = values
+        .iter()
+        .copied()
+        .enumerate()
+        .filter(|(_, x)| *x != 0.0)
+        .collect();
     v.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()).then(a.0.cmp(&b.0)));
     v.truncate(n);
     v
@@ -325,7 +361,15 @@ impl FactorisedLci {
         }
         let direct = b.transpose_mul_vec(&c);
         let by_activity = supply.iter().zip(&direct).map(|(s, d)| s * d).collect();
-        Ok(ScoreBreakdown { method: method.to_string(), demand: demand.to_vec(), supply, inventory, score, by_flow, by_activity })
+        Ok(ScoreBreakdown {
+            method: method.to_string(),
+            demand: demand.to_vec(),
+            supply,
+            inventory,
+            score,
+            by_flow,
+            by_activity,
+        })
     }
 
     /// Monte Carlo of one unit of `activity`: every exchange with an uncertainty
@@ -391,11 +435,19 @@ impl FactorisedLci {
                 None => base.supply.clone(),
                 Some(t) => {
                     let a = sys.technosphere.with_values_from_triplets(&t);
-                    match self.lu.solve_preconditioned(&a, &base.demand, MC_TOLERANCE, MC_MAX_ITERATIONS) {
+                    match self.lu.solve_preconditioned(
+                        &a,
+                        &base.demand,
+                        MC_TOLERANCE,
+                        MC_MAX_ITERATIONS,
+                    ) {
                         Some(s) => s,
                         None => {
                             refactorisations.fetch_add(1, Ordering::Relaxed);
-                            self.lu.refactor(&a).map_err(|e| sys.solve_error(e))?.solve(&base.demand)
+                            self.lu
+                                .refactor(&a)
+                                .map_err(|e| sys.solve_error(e))?
+                                .solve(&base.demand)
                         }
                     }
                 }
@@ -405,16 +457,29 @@ impl FactorisedLci {
                 Some(b) => score_of(&sys.biosphere.with_values_from_triplets(&b), &c, &supply),
             };
             progress();
-            if score.is_finite() { Ok(score) } else { Err(LciError::NonFinite) }
+            if score.is_finite() {
+                Ok(score)
+            } else {
+                Err(LciError::NonFinite)
+            }
         };
         let samples = (0..config.iterations)
             .into_par_iter()
-            .map(|i| run(i).map_err(|e| LciError::MonteCarlo { iteration: i, source: Box::new(e) }))
+            .map(|i| {
+                run(i).map_err(|e| LciError::MonteCarlo {
+                    iteration: i,
+                    source: Box::new(e),
+                })
+            })
             .collect::<Result<Vec<f64>, LciError>>()?;
 
         let mut sorted = samples.clone();
         sorted.sort_by(f64::total_cmp);
-        let mean = if samples.is_empty() { f64::NAN } else { samples.iter().sum::<f64>() / samples.len() as f64 };
+        let mean = if samples.is_empty() {
+            f64::NAN
+        } else {
+            samples.iter().sum::<f64>() / samples.len() as f64
+        };
         Ok(MonteCarloResult {
             deterministic: base.score,
             mean,
@@ -442,10 +507,20 @@ mod tests {
     }
 
     fn database_with(acts: &[&str], rows: &[Row], unc: &[(usize, Uncertainty)]) -> LciDatabase {
-        let activities: Vec<Activity> =
-            acts.iter().map(|id| Activity { id: id.to_string(), ..Default::default() }).collect();
-        let flows: Vec<ElementaryFlow> =
-            ["CO2", "CH4"].iter().map(|id| ElementaryFlow { id: id.to_string(), ..Default::default() }).collect();
+        let activities: Vec<Activity> = acts
+            .iter()
+            .map(|id| Activity {
+                id: id.to_string(),
+                ..Default::default()
+            })
+            .collect();
+        let flows: Vec<ElementaryFlow> = ["CO2", "CH4"]
+            .iter()
+            .map(|id| ElementaryFlow {
+                id: id.to_string(),
+                ..Default::default()
+            })
+            .collect();
         let act = |id: &str| acts.iter().position(|a| *a == id).expect("test activity");
         let exchanges = rows
             .iter()
@@ -453,20 +528,46 @@ mod tests {
             .map(|(k, &(a, kind, input, amount))| {
                 let kind = ExchangeKind::parse(kind).expect("test kind");
                 let input = if kind == ExchangeKind::Biosphere {
-                    ["CO2", "CH4"].iter().position(|f| *f == input).expect("test flow")
+                    ["CO2", "CH4"]
+                        .iter()
+                        .position(|f| *f == input)
+                        .expect("test flow")
                 } else {
                     act(input)
                 };
-                let uncertainty = unc.iter().find(|(i, _)| *i == k).map(|(_, u)| *u).unwrap_or_default();
-                Exchange { activity: act(a), kind, input, amount, uncertainty }
+                let uncertainty = unc
+                    .iter()
+                    .find(|(i, _)| *i == k)
+                    .map(|(_, u)| *u)
+                    .unwrap_or_default();
+                Exchange {
+                    activity: act(a),
+                    kind,
+                    input,
+                    amount,
+                    uncertainty,
+                }
             })
             .collect();
-        let methods = vec![CharacterisationMethod { name: "GWP".into(), factors: vec![(0, 1.0), (1, 27.0)] }];
-        LciDatabase::new(DatabaseMeta::default(), activities, flows, exchanges, methods).expect("valid test db")
+        let methods = vec![CharacterisationMethod {
+            name: "GWP".into(),
+            factors: vec![(0, 1.0), (1, 27.0)],
+        }];
+        LciDatabase::new(
+            DatabaseMeta::default(),
+            activities,
+            flows,
+            exchanges,
+            methods,
+        )
+        .expect("valid test db")
     }
 
     fn solve(db: &LciDatabase) -> FactorisedLci {
-        LciSystem::build(db).expect("builds").factorise().expect("regular")
+        LciSystem::build(db)
+            .expect("builds")
+            .factorise()
+            .expect("regular")
     }
 
     fn close(a: f64, b: f64, rel: f64) -> bool {
@@ -492,13 +593,22 @@ mod tests {
         );
         let f = solve(&db);
         let all = f.scores_all("GWP").expect("method");
-        assert!(close(all[0], 0.5, 1e-14) && close(all[1], 6.2, 1e-14), "{all:?}");
+        assert!(
+            close(all[0], 0.5, 1e-14) && close(all[1], 6.2, 1e-14),
+            "{all:?}"
+        );
         let one = f.score_one(1, "GWP").expect("method");
         assert!(close(one.score, 6.2, 1e-14));
         // Supply for 1 kg steel: 1 kg steel, 3 kWh electricity.
         assert!(close(one.supply[0], 3.0, 1e-14) && close(one.supply[1], 1.0, 1e-14));
         // Direct contributions: electricity 3 × 0.5 = 1.5, steel 2 + 2.7 = 4.7.
-        assert_eq!(one.top_activities(5).iter().map(|x| x.0).collect::<Vec<_>>(), vec![1, 0]);
+        assert_eq!(
+            one.top_activities(5)
+                .iter()
+                .map(|x| x.0)
+                .collect::<Vec<_>>(),
+            vec![1, 0]
+        );
         assert!(close(one.by_activity[0], 1.5, 1e-14) && close(one.by_activity[1], 4.7, 1e-14));
         // By flow: CO2 2 + 1.5 = 3.5, CH4 0.1 × 27 = 2.7.
         assert!(close(one.by_flow[0], 3.5, 1e-14) && close(one.by_flow[1], 2.7, 1e-14));
@@ -530,7 +640,11 @@ mod tests {
         let all = f.scores_all("GWP").expect("method");
         for j in 0..3 {
             assert!(close(all[j], expect[j], 1e-13), "{all:?}");
-            assert!(close(f.score_one(j, "GWP").expect("method").score, expect[j], 1e-13));
+            assert!(close(
+                f.score_one(j, "GWP").expect("method").score,
+                expect[j],
+                1e-13
+            ));
         }
     }
 
@@ -551,7 +665,10 @@ mod tests {
         );
         let f = solve(&db);
         let all = f.scores_all("GWP").expect("method");
-        assert!(close(all[0], 5.5, 1e-14) && close(all[1], 2.0, 1e-14), "{all:?}");
+        assert!(
+            close(all[0], 5.5, 1e-14) && close(all[1], 2.0, 1e-14),
+            "{all:?}"
+        );
         let one = f.score_one(0, "GWP").expect("method");
         assert!(close(one.supply[0], 0.5, 1e-14) && close(one.supply[1], 0.4, 1e-14));
         assert!(close(one.score, 5.5, 1e-14));
@@ -563,23 +680,43 @@ mod tests {
         // so one unit delivered needs 1 / 0.8 = 1.25 units made → 4 × 1.25 = 5.
         let db = database(
             &["p"],
-            &[("p", "production", "p", 1.0), ("p", "technosphere", "p", 0.2), ("p", "biosphere", "CO2", 4.0)],
+            &[
+                ("p", "production", "p", 1.0),
+                ("p", "technosphere", "p", 0.2),
+                ("p", "biosphere", "CO2", 4.0),
+            ],
         );
         let f = solve(&db);
         assert!(close(f.scores_all("GWP").expect("method")[0], 5.0, 1e-14));
-        assert!(close(f.score_one(0, "GWP").expect("method").supply[0], 1.25, 1e-14));
+        assert!(close(
+            f.score_one(0, "GWP").expect("method").supply[0],
+            1.25,
+            1e-14
+        ));
     }
 
     #[test]
     fn errors_name_what_is_wrong() {
-        let db = database(&["a", "b"], &[("a", "production", "a", 1.0), ("a", "technosphere", "b", 1.0)]);
+        let db = database(
+            &["a", "b"],
+            &[
+                ("a", "production", "a", 1.0),
+                ("a", "technosphere", "b", 1.0),
+            ],
+        );
         let e = LciSystem::build(&db).unwrap_err();
-        assert!(matches!(&e, LciError::NoProduction { id } if id == "b"), "{e}");
+        assert!(
+            matches!(&e, LciError::NoProduction { id } if id == "b"),
+            "{e}"
+        );
 
         let db = database(&["a"], &[("a", "production", "a", 1.0)]);
         let f = solve(&db);
         let e = f.scores_all("ReCiPe").unwrap_err();
-        assert!(e.to_string().contains("ReCiPe") && e.to_string().contains("GWP"), "{e}");
+        assert!(
+            e.to_string().contains("ReCiPe") && e.to_string().contains("GWP"),
+            "{e}"
+        );
         let e = f.system().activity_position("zzz").unwrap_err();
         assert!(e.to_string().contains("zzz"));
         assert!(f.score_one(7, "GWP").is_err());
@@ -587,9 +724,16 @@ mod tests {
         // p consumes all it makes: its column is zero, A is singular.
         let db = database(
             &["ok", "p"],
-            &[("ok", "production", "ok", 1.0), ("p", "production", "p", 1.0), ("p", "technosphere", "p", 1.0)],
+            &[
+                ("ok", "production", "ok", 1.0),
+                ("p", "production", "p", 1.0),
+                ("p", "technosphere", "p", 1.0),
+            ],
         );
-        let e = LciSystem::build(&db).expect("builds").factorise().unwrap_err();
+        let e = LciSystem::build(&db)
+            .expect("builds")
+            .factorise()
+            .unwrap_err();
         assert!(e.to_string().contains("'p'"), "{e}");
     }
 
@@ -608,12 +752,22 @@ mod tests {
             &[
                 (1, Uncertainty::Lognormal { gsd: 1.3 }),
                 (2, Uncertainty::Normal { sd: 0.1 }),
-                (4, Uncertainty::Triangular { min: 0.05, mode: None, max: 0.2 }),
+                (
+                    4,
+                    Uncertainty::Triangular {
+                        min: 0.05,
+                        mode: None,
+                        max: 0.2,
+                    },
+                ),
                 (5, Uncertainty::Uniform { min: 1.5, max: 2.5 }),
             ],
         );
         let f = solve(&db);
-        let cfg = MonteCarloConfig { iterations: 300, seed: 9 };
+        let cfg = MonteCarloConfig {
+            iterations: 300,
+            seed: 9,
+        };
         let run = |threads| {
             rayon::ThreadPoolBuilder::new()
                 .num_threads(threads)
@@ -633,12 +787,23 @@ mod tests {
             u.sample(amount, z, v)
         };
         let ab = draw(Uncertainty::Lognormal { gsd: 1.3 }, 0.5);
-        let ba = draw(Uncertainty::Triangular { min: 0.05, mode: None, max: 0.2 }, 0.1);
+        let ba = draw(
+            Uncertainty::Triangular {
+                min: 0.05,
+                mode: None,
+                max: 0.2,
+            },
+            0.1,
+        );
         let ea = draw(Uncertainty::Normal { sd: 0.1 }, 1.0);
         let eb = draw(Uncertainty::Uniform { min: 1.5, max: 2.5 }, 2.0);
         // h_a = ea + ab h_b, h_b = eb + ba h_a → h_a = (ea + ab eb) / (1 − ab ba).
         let expect = (ea + ab * eb) / (1.0 - ab * ba);
-        assert!(close(one.samples[17], expect, 1e-10), "{} vs {expect}", one.samples[17]);
+        assert!(
+            close(one.samples[17], expect, 1e-10),
+            "{} vs {expect}",
+            one.samples[17]
+        );
         assert!(one.p2_5 < one.median && one.median < one.p97_5);
         assert_eq!(one.refactorisations, 0);
     }
@@ -662,10 +827,19 @@ mod tests {
             )
                 .prop_map(move |(prod, tech, bio)| {
                     let ids: Vec<String> = (0..n).map(|i| format!("a{i}")).collect();
-                    let activities = ids.iter().map(|id| Activity { id: id.clone(), ..Default::default() }).collect();
+                    let activities = ids
+                        .iter()
+                        .map(|id| Activity {
+                            id: id.clone(),
+                            ..Default::default()
+                        })
+                        .collect();
                     let flows = ["CO2", "CH4"]
                         .iter()
-                        .map(|id| ElementaryFlow { id: id.to_string(), ..Default::default() })
+                        .map(|id| ElementaryFlow {
+                            id: id.to_string(),
+                            ..Default::default()
+                        })
                         .collect();
                     let ex = |activity, kind, input, amount| Exchange {
                         activity,
@@ -674,20 +848,36 @@ mod tests {
                         amount,
                         uncertainty: Uncertainty::None,
                     };
-                    let mut exchanges: Vec<Exchange> =
-                        prod.iter().enumerate().map(|(j, &p)| ex(j, ExchangeKind::Production, j, p)).collect();
+                    let mut exchanges: Vec<Exchange> = prod
+                        .iter()
+                        .enumerate()
+                        .map(|(j, &p)| ex(j, ExchangeKind::Production, j, p))
+                        .collect();
                     // At most 3n inputs of ≤ 0.1 × 0.5 × production/ (3n × 0.1) each keeps
                     // every column's inputs below 0.5 of its production.
                     for (j, i, a) in tech {
-                        exchanges.push(ex(j, ExchangeKind::Technosphere, i, a * prod[j] / (0.2 * n as f64 * 3.0)));
+                        exchanges.push(ex(
+                            j,
+                            ExchangeKind::Technosphere,
+                            i,
+                            a * prod[j] / (0.2 * n as f64 * 3.0),
+                        ));
                     }
                     for (j, k, a) in bio {
                         exchanges.push(ex(j, ExchangeKind::Biosphere, k, a));
                     }
-                    let methods =
-                        vec![CharacterisationMethod { name: "GWP".into(), factors: vec![(0, 1.0), (1, 27.0)] }];
-                    LciDatabase::new(DatabaseMeta::default(), activities, flows, exchanges, methods)
-                        .expect("valid random db")
+                    let methods = vec![CharacterisationMethod {
+                        name: "GWP".into(),
+                        factors: vec![(0, 1.0), (1, 27.0)],
+                    }];
+                    LciDatabase::new(
+                        DatabaseMeta::default(),
+                        activities,
+                        flows,
+                        exchanges,
+                        methods,
+                    )
+                    .expect("valid random db")
                 })
         })
     }

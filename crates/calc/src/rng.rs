@@ -40,7 +40,10 @@ impl Rng {
             // xoshiro must not start from all zeros (SplitMix64 practically never gives it).
             s[0] = 1;
         }
-        Rng { s, spare_normal: None }
+        Rng {
+            s,
+            spare_normal: None,
+        }
     }
 
     /// The next 64 random bits (xoshiro256++).
@@ -85,9 +88,15 @@ mod tests {
     fn xoshiro_matches_the_reference_sequence() {
         // Reference implementation (xoshiro256plusplus.c) with s = {1, 2, 3, 4}:
         // first outputs 41943041, 58720359, 3588806011781223, 3591011842654386.
-        let mut r = Rng { s: [1, 2, 3, 4], spare_normal: None };
+        let mut r = Rng {
+            s: [1, 2, 3, 4],
+            spare_normal: None,
+        };
         let got: Vec<u64> = (0..4).map(|_| r.next_u64()).collect();
-        assert_eq!(got, vec![41943041, 58720359, 3588806011781223, 3591011842654386]);
+        assert_eq!(
+            got,
+            vec![41943041, 58720359, 3588806011781223, 3591011842654386]
+        );
     }
 
     #[test]

@@ -14,8 +14,8 @@
 //! whatever the number of threads; parallelism is used across Monte Carlo iterations.
 
 use faer::Par;
-use faer::dyn_stack::{MemBuffer, MemStack};
 use faer::Spec;
+use faer::dyn_stack::{MemBuffer, MemStack};
 use faer::linalg::lu::partial_pivoting::factor::PartialPivLuParams;
 use faer::sparse::linalg::LuError;
 use faer::sparse::linalg::lu::{LuRef, NumericLu, SymbolicLu, factorize_symbolic_lu};
@@ -29,7 +29,10 @@ pub enum SolveError {
     /// The matrix is singular or too ill-conditioned for a meaningful answer.
     /// `column` is the activity (column of A) involved, when it can be identified.
     #[error("the technosphere matrix is singular{}: {detail}", column.map(|c| format!(" at column {c}")).unwrap_or_default())]
-    Singular { column: Option<usize>, detail: String },
+    Singular {
+        column: Option<usize>,
+        detail: String,
+    },
     /// The matrix holds a NaN or infinite value.
     #[error("the technosphere matrix holds a non-finite value at row {row}, column {column}")]
     NonFinite { row: usize, column: usize },
@@ -62,7 +65,10 @@ impl Pattern {
     fn from_triplets(nrows: usize, ncols: usize, triplets: &[(usize, usize, f64)]) -> Pattern {
         let mut count = vec![0usize; ncols + 1];
         for &(r, c, _) in triplets {
-            assert!(r < nrows && c < ncols, "triplet ({r}, {c}) outside a {nrows}×{ncols} matrix");
+            assert!(
+                r < nrows && c < ncols,
+                "triplet ({r}, {c}) outside a {nrows}×{ncols} matrix"
+            );
             count[c + 1] += 1;
         }
         for c in 0..ncols {
@@ -91,7 +97,13 @@ impl Pattern {
             }
             col_ptr.push(row_idx.len());
         }
-        Pattern { nrows, ncols, col_ptr, row_idx, slot }
+        Pattern {
+            nrows,
+            ncols,
+            col_ptr,
+            row_idx,
+            slot,
+        }
     }
 
     fn nnz(&self) -> usize {
@@ -100,7 +112,11 @@ impl Pattern {
 
     /// Sums triplet values into their slots.
     fn values_from(&self, triplets: &[(usize, usize, f64)]) -> Vec<f64> {
-        assert_eq!(triplets.len(), self.slot.len(), "triplets differ in number from the pattern's");
+        assert_eq!(
+            triplets.len(),
+            self.slot.len(),
+            "triplets differ in number from the pattern's"
+        );
         let mut values = vec![0.0; self.nnz()];
         for (k, &(_, _, v)) in triplets.iter().enumerate() {
             values[self.slot[k]] += v;
@@ -109,7 +125,11 @@ impl Pattern {
     }
 
     fn mul_vec(&self, values: &[f64], x: &[f64]) -> Vec<f64> {
-        assert_eq!(x.len(), self.ncols, "vector length differs from the column count");
+        assert_eq!(
+            x.len(),
+            self.ncols,
+            "vector length differs from the column count"
+        );
         let mut y = vec![0.0; self.nrows];
         for (c, &xc) in x.iter().enumerate() {
             if xc == 0.0 {
@@ -123,9 +143,17 @@ impl Pattern {
     }
 
     fn transpose_mul_vec(&self, values: &[f64], y: &[f64]) -> Vec<f64> {
-        assert_eq!(y.len(), self.nrows, "vector length differs from the row count");
+        assert_eq!(
+            y.len(),
+            self.nrows,
+            "vector length differs from the row count"
+        );
         (0..self.ncols)
-            .map(|c| (self.col_ptr[c]..self.col_ptr[c + 1]).map(|p| values[p] * y[self.row_idx[p]]).sum())
+            .map(|c| {
+                (self.col_ptr[c]..self.col_ptr[c + 1])
+                    .map(|p| values[p] * y[self.row_idx[p]])
+                    .sum()
+            })
             .collect()
     }
 }
@@ -153,14 +181,18 @@ impl TransposePattern {
         let mut to_t = vec![0usize; p.nnz()];
         // Columns of A are visited in order, so rows of Aᵀ come out sorted.
         for c in 0..p.ncols {
-            for q in p.col_ptr[c]..p.col_ptr[c + 1] {
-                let r = p.row_idx[q];
+            let range = p.col_ptr[c]..p.col_ptr[c + 1];
+            for (t, &r) in to_t[range.clone()].iter_mut().zip(&p.row_idx[range]) {
                 row_idx[next[r]] = c;
-                to_t[q] = next[r];
+                *t = next[r];
                 next[r] += 1;
             }
         }
-        TransposePattern { col_ptr, row_idx, to_t }
+        TransposePattern {
+            col_ptr,
+            row_idx,
+            to_t,
+        }
     }
 }
 
@@ -182,7 +214,11 @@ impl TechnosphereMatrix {
         let pattern = Pattern::from_triplets(n, n, triplets);
         let values = pattern.values_from(triplets);
         let transpose = TransposePattern::of(&pattern);
-        TechnosphereMatrix { pattern: Arc::new(pattern), transpose: Arc::new(transpose), values }
+        TechnosphereMatrix {
+            pattern: Arc::new(pattern),
+            transpose: Arc::new(transpose),
+            values,
+        }
     }
 
     pub fn dim(&self) -> usize {
@@ -196,7 +232,10 @@ impl TechnosphereMatrix {
 
     /// Same sparsity pattern, new values, given in the same triplet order as
     /// [`TechnosphereMatrix::from_triplets`] (for Monte Carlo). Positions are not re-read.
-    pub fn with_values_from_triplets(&self, triplets: &[(usize, usize, f64)]) -> TechnosphereMatrix {
+    pub fn with_values_from_triplets(
+        &self,
+        triplets: &[(usize, usize, f64)],
+    ) -> TechnosphereMatrix {
         TechnosphereMatrix {
             pattern: Arc::clone(&self.pattern),
             transpose: Arc::clone(&self.transpose),
@@ -217,7 +256,9 @@ impl TechnosphereMatrix {
     /// The stored entries as `(row, col, value)`, column by column.
     pub fn entries(&self) -> impl Iterator<Item = (usize, usize, f64)> + '_ {
         let p = &self.pattern;
-        (0..p.ncols).flat_map(move |c| (p.col_ptr[c]..p.col_ptr[c + 1]).map(move |q| (p.row_idx[q], c, self.values[q])))
+        (0..p.ncols).flat_map(move |c| {
+            (p.col_ptr[c]..p.col_ptr[c + 1]).map(move |q| (p.row_idx[q], c, self.values[q]))
+        })
     }
 
     /// The value at `(row, col)`, zero where nothing is stored.
@@ -277,7 +318,9 @@ impl TechnosphereMatrix {
             if !any {
                 return Err(SolveError::Singular {
                     column: Some(c),
-                    detail: format!("column {c} is all zero: the activity neither produces nor uses anything"),
+                    detail: format!(
+                        "column {c} is all zero: the activity neither produces nor uses anything"
+                    ),
                 });
             }
         }
@@ -303,15 +346,28 @@ impl InterventionMatrix {
     ///
     /// # Panics
     /// If a triplet lies outside the matrix (a programming error).
-    pub fn from_triplets(nrows: usize, ncols: usize, triplets: &[(usize, usize, f64)]) -> InterventionMatrix {
+    pub fn from_triplets(
+        nrows: usize,
+        ncols: usize,
+        triplets: &[(usize, usize, f64)],
+    ) -> InterventionMatrix {
         let pattern = Pattern::from_triplets(nrows, ncols, triplets);
         let values = pattern.values_from(triplets);
-        InterventionMatrix { pattern: Arc::new(pattern), values }
+        InterventionMatrix {
+            pattern: Arc::new(pattern),
+            values,
+        }
     }
 
     /// Same pattern, new values in the triplet order of construction.
-    pub fn with_values_from_triplets(&self, triplets: &[(usize, usize, f64)]) -> InterventionMatrix {
-        InterventionMatrix { pattern: Arc::clone(&self.pattern), values: self.pattern.values_from(triplets) }
+    pub fn with_values_from_triplets(
+        &self,
+        triplets: &[(usize, usize, f64)],
+    ) -> InterventionMatrix {
+        InterventionMatrix {
+            pattern: Arc::clone(&self.pattern),
+            values: self.pattern.values_from(triplets),
+        }
     }
 
     pub fn nrows(&self) -> usize {
@@ -339,7 +395,9 @@ impl InterventionMatrix {
     /// The stored entries as `(row, col, value)`, column by column.
     pub fn entries(&self) -> impl Iterator<Item = (usize, usize, f64)> + '_ {
         let p = &self.pattern;
-        (0..p.ncols).flat_map(move |c| (p.col_ptr[c]..p.col_ptr[c + 1]).map(move |q| (p.row_idx[q], c, self.values[q])))
+        (0..p.ncols).flat_map(move |c| {
+            (p.col_ptr[c]..p.col_ptr[c + 1]).map(move |q| (p.row_idx[q], c, self.values[q]))
+        })
     }
 }
 
@@ -363,8 +421,14 @@ impl Factorisation {
         let n = a.dim();
         let t = &a.transpose;
         let sym = SymbolicSparseColMatRef::new_checked(n, n, &t.col_ptr, None, &t.row_idx);
-        let symbolic = factorize_symbolic_lu(sym, Default::default()).map_err(|e| SolveError::Backend(format!("{e:?}")))?;
-        Self::numeric(Arc::clone(&a.pattern), Arc::clone(&a.transpose), Arc::new(symbolic), a)
+        let symbolic = factorize_symbolic_lu(sym, Default::default())
+            .map_err(|e| SolveError::Backend(format!("{e:?}")))?;
+        Self::numeric(
+            Arc::clone(&a.pattern),
+            Arc::clone(&a.transpose),
+            Arc::new(symbolic),
+            a,
+        )
     }
 
     /// Numeric refactorisation re-using the symbolic analysis (same pattern).
@@ -373,7 +437,12 @@ impl Factorisation {
             return Err(SolveError::PatternMismatch);
         }
         a.structural_check()?;
-        Self::numeric(Arc::clone(&self.pattern), Arc::clone(&self.transpose), Arc::clone(&self.symbolic), a)
+        Self::numeric(
+            Arc::clone(&self.pattern),
+            Arc::clone(&self.transpose),
+            Arc::clone(&self.symbolic),
+            a,
+        )
     }
 
     fn numeric(
@@ -384,25 +453,46 @@ impl Factorisation {
     ) -> Result<Factorisation, SolveError> {
         let n = a.dim();
         let values = a.transpose_values();
-        let sym = SymbolicSparseColMatRef::new_checked(n, n, &transpose.col_ptr, None, &transpose.row_idx);
+        let sym = SymbolicSparseColMatRef::new_checked(
+            n,
+            n,
+            &transpose.col_ptr,
+            None,
+            &transpose.row_idx,
+        );
         let mat = SparseColMatRef::new(sym, &values);
         let params: Spec<PartialPivLuParams, f64> = Default::default();
-        let mut mem = MemBuffer::try_new(symbolic.factorize_numeric_lu_scratch::<f64>(Par::Seq, params))
-            .map_err(|_| SolveError::Backend("out of memory for the LU workspace".into()))?;
+        let mut mem =
+            MemBuffer::try_new(symbolic.factorize_numeric_lu_scratch::<f64>(Par::Seq, params))
+                .map_err(|_| SolveError::Backend("out of memory for the LU workspace".into()))?;
         let mut numeric = NumericLu::new();
-        let result = symbolic.factorize_numeric_lu(&mut numeric, mat, Par::Seq, MemStack::new(&mut mem), params);
+        let result = symbolic.factorize_numeric_lu(
+            &mut numeric,
+            mat,
+            Par::Seq,
+            MemStack::new(&mut mem),
+            params,
+        );
         if let Err(e) = result {
             return Err(match e {
                 LuError::SymbolicSingular { index } => {
                     // `index` counts pivots in faer's column order of Aᵀ; map it back to a
                     // product/row of A (a column of Aᵀ) where that is possible.
                     let column = symbolic.col_perm().arrays().0.get(index).copied();
-                    SolveError::Singular { column, detail: "no usable pivot found in the LU".into() }
+                    SolveError::Singular {
+                        column,
+                        detail: "no usable pivot found in the LU".into(),
+                    }
                 }
                 LuError::Generic(e) => SolveError::Backend(format!("{e:?}")),
             });
         }
-        let f = Factorisation { pattern, transpose, symbolic, numeric: Arc::new(numeric) };
+        let f = Factorisation {
+            pattern,
+            transpose,
+            symbolic,
+            numeric: Arc::new(numeric),
+        };
         f.probe(a)?;
         Ok(f)
     }
@@ -423,12 +513,18 @@ impl Factorisation {
         let ax = a.mul_vec(&x);
         let xnorm = x.iter().fold(0.0f64, |m, v| m.max(v.abs()));
         let scale = a.norm_inf() * xnorm + 1.0;
-        let (worst, res) =
-            ax.iter().enumerate().map(|(i, v)| (i, (v - 1.0).abs())).fold((0, 0.0), |m, r| if r.1 > m.1 { r } else { m });
+        let (worst, res) = ax
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (i, (v - 1.0).abs()))
+            .fold((0, 0.0), |m, r| if r.1 > m.1 { r } else { m });
         if res > RESIDUAL_LIMIT * scale {
             return Err(SolveError::Singular {
                 column: None,
-                detail: format!("the matrix is numerically singular (relative residual {:.1e} at row {worst})", res / scale),
+                detail: format!(
+                    "the matrix is numerically singular (relative residual {:.1e} at row {worst})",
+                    res / scale
+                ),
             });
         }
         Ok(())
@@ -460,14 +556,20 @@ impl Factorisation {
     /// `transposed_factor` selects a solve with (Aᵀ)ᵀ = A; otherwise with the factored Aᵀ.
     fn solve_in_place(&self, x: &mut [f64], transposed_factor: bool) {
         let n = self.dim();
-        assert_eq!(x.len(), n, "right-hand side length differs from the matrix dimension");
+        assert_eq!(
+            x.len(),
+            n,
+            "right-hand side length differs from the matrix dimension"
+        );
         let mut mem = MemBuffer::new(self.symbolic.solve_in_place_scratch::<f64>(1, Par::Seq));
         let stack = MemStack::new(&mut mem);
         let rhs = MatMut::from_column_major_slice_mut(x, n, 1);
         if transposed_factor {
-            self.lu().solve_transpose_in_place_with_conj(Conj::No, rhs, Par::Seq, stack);
+            self.lu()
+                .solve_transpose_in_place_with_conj(Conj::No, rhs, Par::Seq, stack);
         } else {
-            self.lu().solve_in_place_with_conj(Conj::No, rhs, Par::Seq, stack);
+            self.lu()
+                .solve_in_place_with_conj(Conj::No, rhs, Par::Seq, stack);
         }
     }
 
@@ -498,7 +600,13 @@ fn norm2(a: &[f64]) -> f64 {
 }
 
 /// Restarted GMRES(m) for A′x = b with right preconditioner M = A (applied by `lu`).
-fn gmres(a: &TechnosphereMatrix, lu: &Factorisation, b: &[f64], tol: f64, max_iter: usize) -> Option<Vec<f64>> {
+fn gmres(
+    a: &TechnosphereMatrix,
+    lu: &Factorisation,
+    b: &[f64],
+    tol: f64,
+    max_iter: usize,
+) -> Option<Vec<f64>> {
     const RESTART: usize = 20;
     let n = b.len();
     let bnorm = norm2(b);
@@ -593,7 +701,16 @@ mod tests {
 
     #[test]
     fn duplicates_add_up_and_zeros_stay_in_the_pattern() {
-        let a = TechnosphereMatrix::from_triplets(2, &[(0, 0, 1.0), (1, 0, -0.5), (0, 0, 1.0), (1, 1, 1.0), (0, 1, 0.0)]);
+        let a = TechnosphereMatrix::from_triplets(
+            2,
+            &[
+                (0, 0, 1.0),
+                (1, 0, -0.5),
+                (0, 0, 1.0),
+                (1, 1, 1.0),
+                (0, 1, 0.0),
+            ],
+        );
         assert_eq!(a.nnz(), 4);
         assert_eq!(a.get(0, 0), 2.0);
         assert_eq!(a.get(1, 0), -0.5);
@@ -604,7 +721,10 @@ mod tests {
     #[test]
     fn solves_both_orientations() {
         // A = [[2, -1], [-0.5, 4]]; A x = [1, 0] → x = [4, 0.5] / 7.5.
-        let a = TechnosphereMatrix::from_triplets(2, &[(0, 0, 2.0), (0, 1, -1.0), (1, 0, -0.5), (1, 1, 4.0)]);
+        let a = TechnosphereMatrix::from_triplets(
+            2,
+            &[(0, 0, 2.0), (0, 1, -1.0), (1, 0, -0.5), (1, 1, 4.0)],
+        );
         let f = Factorisation::new(&a).expect("regular");
         let x = f.solve(&[1.0, 0.0]);
         assert!(close(x[0], 4.0 / 7.5) && close(x[1], 0.5 / 7.5), "{x:?}");
@@ -622,30 +742,59 @@ mod tests {
         let g = f.refactor(&b).expect("regular");
         assert_eq!(g.solve(&[1.0, 1.0]), vec![1.0, 0.5]);
         let other = TechnosphereMatrix::from_triplets(2, &[(0, 0, 1.0), (1, 1, 1.0)]);
-        assert!(matches!(f.refactor(&other), Err(SolveError::PatternMismatch)));
+        assert!(matches!(
+            f.refactor(&other),
+            Err(SolveError::PatternMismatch)
+        ));
     }
 
     #[test]
     fn singular_matrices_are_errors_not_panics() {
         // Column 1 empty of values.
         let a = TechnosphereMatrix::from_triplets(2, &[(0, 0, 1.0), (1, 1, 0.0), (1, 0, 1.0)]);
-        assert!(matches!(Factorisation::new(&a), Err(SolveError::Singular { column: Some(1), .. })));
+        assert!(matches!(
+            Factorisation::new(&a),
+            Err(SolveError::Singular {
+                column: Some(1),
+                ..
+            })
+        ));
         // Two identical columns: rank 1 with no zero row or column.
-        let a = TechnosphereMatrix::from_triplets(2, &[(0, 0, 1.0), (1, 0, 1.0), (0, 1, 1.0), (1, 1, 1.0)]);
-        assert!(matches!(Factorisation::new(&a), Err(SolveError::Singular { .. })));
+        let a = TechnosphereMatrix::from_triplets(
+            2,
+            &[(0, 0, 1.0), (1, 0, 1.0), (0, 1, 1.0), (1, 1, 1.0)],
+        );
+        assert!(matches!(
+            Factorisation::new(&a),
+            Err(SolveError::Singular { .. })
+        ));
         let a = TechnosphereMatrix::from_triplets(1, &[(0, 0, f64::NAN)]);
-        assert!(matches!(Factorisation::new(&a), Err(SolveError::NonFinite { row: 0, column: 0 })));
+        assert!(matches!(
+            Factorisation::new(&a),
+            Err(SolveError::NonFinite { row: 0, column: 0 })
+        ));
     }
 
     #[test]
     fn gmres_solves_a_perturbed_system() {
-        let t = [(0, 0, 1.0), (1, 0, -0.3), (1, 1, 1.0), (2, 1, -0.2), (2, 2, 1.0), (0, 2, -0.4)];
+        let t = [
+            (0, 0, 1.0),
+            (1, 0, -0.3),
+            (1, 1, 1.0),
+            (2, 1, -0.2),
+            (2, 2, 1.0),
+            (0, 2, -0.4),
+        ];
         let a = TechnosphereMatrix::from_triplets(3, &t);
         let f = Factorisation::new(&a).expect("regular");
         let p: Vec<_> = t.iter().map(|&(r, c, v)| (r, c, v * 1.3)).collect();
         let a2 = a.with_values_from_triplets(&p);
-        let x = f.solve_preconditioned(&a2, &[1.0, 0.0, 0.0], 1e-14, 50).expect("converges");
-        let exact = Factorisation::new(&a2).expect("regular").solve(&[1.0, 0.0, 0.0]);
+        let x = f
+            .solve_preconditioned(&a2, &[1.0, 0.0, 0.0], 1e-14, 50)
+            .expect("converges");
+        let exact = Factorisation::new(&a2)
+            .expect("regular")
+            .solve(&[1.0, 0.0, 0.0]);
         for (u, v) in x.iter().zip(&exact) {
             assert!(close(*u, *v), "{x:?} vs {exact:?}");
         }

@@ -9,7 +9,9 @@ use serde_json::json;
 use std::io::Write;
 use std::path::PathBuf;
 use std::time::Instant;
-use zuji_calc::lci::{FactorisedLci, LciSystem, MonteCarloConfig, MonteCarloResult, ScoreBreakdown};
+use zuji_calc::lci::{
+    FactorisedLci, LciSystem, MonteCarloConfig, MonteCarloResult, ScoreBreakdown,
+};
 use zuji_formats::tabular::{read_tabular, write_scores};
 use zuji_model::lci::LciDatabase;
 
@@ -72,19 +74,29 @@ pub fn run(args: &LciArgs) -> Result<()> {
     }
     let total = Instant::now();
     let mut t = Timer::start();
-    let db = read_tabular(&args.folder).with_context(|| format!("reading {}", args.folder.display()))?;
+    let db =
+        read_tabular(&args.folder).with_context(|| format!("reading {}", args.folder.display()))?;
     t.lap("load");
     // Check the method before the expensive steps, so a typo fails at once.
     if db.method(&args.method).is_none() {
-        bail!("unknown method '{}'; available methods: {}", args.method, db.method_names().join(", "));
+        bail!(
+            "unknown method '{}'; available methods: {}",
+            args.method,
+            db.method_names().join(", ")
+        );
     }
     let activity = match &args.activity {
-        Some(id) => Some(db.activity_position(id).with_context(|| format!("unknown activity '{id}'"))?),
+        Some(id) => Some(
+            db.activity_position(id)
+                .with_context(|| format!("unknown activity '{id}'"))?,
+        ),
         None => None,
     };
     let system = LciSystem::build(&db).context("building the matrices")?;
     t.lap("build");
-    let lci = system.factorise().context("factorising the technosphere matrix")?;
+    let lci = system
+        .factorise()
+        .context("factorising the technosphere matrix")?;
     t.lap("factorise");
     match activity {
         None => {
@@ -98,7 +110,15 @@ pub fn run(args: &LciArgs) -> Result<()> {
             t.lap("solve");
             let mc = match args.monte_carlo {
                 Some(n) => {
-                    let r = monte_carlo(&lci, j, &args.method, MonteCarloConfig { iterations: n, seed: args.seed })?;
+                    let r = monte_carlo(
+                        &lci,
+                        j,
+                        &args.method,
+                        MonteCarloConfig {
+                            iterations: n,
+                            seed: args.seed,
+                        },
+                    )?;
                     t.lap("montecarlo");
                     Some(r)
                 }
@@ -120,7 +140,8 @@ pub fn run(args: &LciArgs) -> Result<()> {
 fn write_all(args: &LciArgs, ids: &[String], scores: &[f64]) -> Result<()> {
     match &args.out {
         Some(path) => {
-            let file = std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
+            let file = std::fs::File::create(path)
+                .with_context(|| format!("creating {}", path.display()))?;
             write_scores(std::io::BufWriter::new(file), ids, scores)
                 .with_context(|| format!("writing {}", path.display()))?;
         }
@@ -129,7 +150,12 @@ fn write_all(args: &LciArgs, ids: &[String], scores: &[f64]) -> Result<()> {
     Ok(())
 }
 
-fn monte_carlo(lci: &FactorisedLci, j: usize, method: &str, config: MonteCarloConfig) -> Result<MonteCarloResult> {
+fn monte_carlo(
+    lci: &FactorisedLci,
+    j: usize,
+    method: &str,
+    config: MonteCarloConfig,
+) -> Result<MonteCarloResult> {
     let bar = indicatif::ProgressBar::new(config.iterations as u64);
     bar.set_style(
         indicatif::ProgressStyle::with_template("Monte Carlo {bar:40} {pos}/{len} {eta}")
@@ -155,32 +181,65 @@ fn print_table(
 ) -> Result<()> {
     let a = &db.activities[j];
     writeln!(out, "database   {} {}", db.meta.id, db.meta.version)?;
-    writeln!(out, "activity   {}  {} [{}, {}]", a.id, a.name, a.unit, a.location)?;
+    writeln!(
+        out,
+        "activity   {}  {} [{}, {}]",
+        a.id, a.name, a.unit, a.location
+    )?;
     writeln!(out, "method     {}", b.method)?;
     writeln!(out, "score      {} per {}", exact(b.score), a.unit)?;
-    let share = |x: f64| if b.score != 0.0 { format!("{:>7.2}%", 100.0 * x / b.score) } else { String::new() };
+    let share = |x: f64| {
+        if b.score != 0.0 {
+            format!("{:>7.2}%", 100.0 * x / b.score)
+        } else {
+            String::new()
+        }
+    };
     writeln!(out, "\ntop flows")?;
-    writeln!(out, "  {:<24} {:<32} {:>14} {:<6} {:>14} {:>8}", "flow", "name", "amount", "unit", "contribution", "share")?;
+    writeln!(
+        out,
+        "  {:<24} {:<32} {:>14} {:<6} {:>14} {:>8}",
+        "flow", "name", "amount", "unit", "contribution", "share"
+    )?;
     for (k, x) in b.top_flows(args.top) {
         let f = &db.flows[k];
         writeln!(
             out,
             "  {:<24} {:<32} {:>14.6e} {:<6} {:>14.6e} {}",
-            f.id, f.name, b.inventory[k], f.unit, x, share(x)
+            f.id,
+            f.name,
+            b.inventory[k],
+            f.unit,
+            x,
+            share(x)
         )?;
     }
     writeln!(out, "\ntop activities (direct emissions)")?;
-    writeln!(out, "  {:<24} {:<32} {:>14} {:<6} {:>14} {:>8}", "activity", "name", "supply", "unit", "contribution", "share")?;
+    writeln!(
+        out,
+        "  {:<24} {:<32} {:>14} {:<6} {:>14} {:>8}",
+        "activity", "name", "supply", "unit", "contribution", "share"
+    )?;
     for (i, x) in b.top_activities(args.top) {
         let act = &db.activities[i];
         writeln!(
             out,
             "  {:<24} {:<32} {:>14.6e} {:<6} {:>14.6e} {}",
-            act.id, act.name, b.supply[i], act.unit, x, share(x)
+            act.id,
+            act.name,
+            b.supply[i],
+            act.unit,
+            x,
+            share(x)
         )?;
     }
     if let Some(m) = mc {
-        writeln!(out, "\nMonte Carlo ({} iterations, seed {})", m.samples.len(), args.seed)?;
+        writeln!(
+            out,
+            "\nMonte Carlo ({} iterations, seed {})",
+            m.samples.len(),
+            args.seed
+        )?;
         writeln!(out, "  mean      {:.6e}", m.mean)?;
         writeln!(out, "  median    {:.6e}", m.median)?;
         writeln!(out, "  95% range {:.6e} … {:.6e}", m.p2_5, m.p97_5)?;
@@ -246,14 +305,33 @@ fn print_csv(
         w.write_record(["part", "id", "name", "amount", "unit", "contribution"])?;
         for (k, x) in b.top_flows(args.top) {
             let f = &db.flows[k];
-            w.write_record(["flow", &f.id, &f.name, &exact(b.inventory[k]), &f.unit, &exact(x)])?;
+            w.write_record([
+                "flow",
+                &f.id,
+                &f.name,
+                &exact(b.inventory[k]),
+                &f.unit,
+                &exact(x),
+            ])?;
         }
         for (i, x) in b.top_activities(args.top) {
             let act = &db.activities[i];
-            w.write_record(["activity", &act.id, &act.name, &exact(b.supply[i]), &act.unit, &exact(x)])?;
+            w.write_record([
+                "activity",
+                &act.id,
+                &act.name,
+                &exact(b.supply[i]),
+                &act.unit,
+                &exact(x),
+            ])?;
         }
         if let Some(m) = mc {
-            for (name, v) in [("mean", m.mean), ("median", m.median), ("p2.5", m.p2_5), ("p97.5", m.p97_5)] {
+            for (name, v) in [
+                ("mean", m.mean),
+                ("median", m.median),
+                ("p2.5", m.p2_5),
+                ("p97.5", m.p97_5),
+            ] {
                 w.write_record(["monte_carlo", name, "", "", "", &exact(v)])?;
             }
         }

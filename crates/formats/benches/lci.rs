@@ -17,8 +17,14 @@ use zuji_calc::lci::{LciSystem, MonteCarloConfig};
 use zuji_formats::tabular::read_tabular;
 
 fn folder(var: &str) -> Option<PathBuf> {
-    let p = std::env::var_os(var).map(PathBuf::from).unwrap_or_else(|| PathBuf::from("/tmp/synth20k"));
-    if p.join("exchanges.csv").is_file() { Some(p) } else { None }
+    let p = std::env::var_os(var)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/tmp/synth20k"));
+    if p.join("exchanges.csv").is_file() {
+        Some(p)
+    } else {
+        None
+    }
 }
 
 fn bench(c: &mut Criterion) {
@@ -31,12 +37,21 @@ fn bench(c: &mut Criterion) {
     let first = db.activities[0].id.clone();
 
     let mut g = c.benchmark_group("lci");
-    g.sample_size(10).measurement_time(Duration::from_secs(20)).warm_up_time(Duration::from_secs(1));
-    g.bench_function("load", |b| b.iter(|| black_box(read_tabular(&dir).expect("loads"))));
+    g.sample_size(10)
+        .measurement_time(Duration::from_secs(20))
+        .warm_up_time(Duration::from_secs(1));
+    g.bench_function("load", |b| {
+        b.iter(|| black_box(read_tabular(&dir).expect("loads")))
+    });
     g.bench_function("load+build+factorise", |b| {
         b.iter(|| {
             let db = read_tabular(&dir).expect("loads");
-            black_box(LciSystem::build(&db).expect("builds").factorise().expect("regular"))
+            black_box(
+                LciSystem::build(&db)
+                    .expect("builds")
+                    .factorise()
+                    .expect("regular"),
+            )
         })
     });
     g.bench_function("factorise", |b| {
@@ -44,9 +59,14 @@ fn bench(c: &mut Criterion) {
         b.iter(|| black_box(sys.clone().factorise().expect("regular")))
     });
 
-    let lci = LciSystem::build(&db).expect("builds").factorise().expect("regular");
+    let lci = LciSystem::build(&db)
+        .expect("builds")
+        .factorise()
+        .expect("regular");
     let j = lci.system().activity_position(&first).expect("activity");
-    g.bench_function("one activity (breakdown)", |b| b.iter(|| black_box(lci.score_one(j, &method).expect("m"))));
+    g.bench_function("one activity (breakdown)", |b| {
+        b.iter(|| black_box(lci.score_one(j, &method).expect("m")))
+    });
     g.bench_function("all activities (one transposed solve)", |b| {
         b.iter(|| black_box(lci.scores_all(&method).expect("m")))
     });
@@ -54,11 +74,26 @@ fn bench(c: &mut Criterion) {
 
     let mc_dir = folder("ZUJI_BENCH_MC_DB").unwrap_or(dir);
     let mc_db = read_tabular(&mc_dir).expect("Monte Carlo database loads");
-    let mc = LciSystem::build(&mc_db).expect("builds").factorise().expect("regular");
+    let mc = LciSystem::build(&mc_db)
+        .expect("builds")
+        .factorise()
+        .expect("regular");
     let j = mc.system().activity_position(&first).expect("activity");
     g.sample_size(10).measurement_time(Duration::from_secs(30));
     g.bench_function("100 Monte Carlo iterations", |b| {
-        b.iter(|| black_box(mc.monte_carlo(j, &method, MonteCarloConfig { iterations: 100, seed: 1 }).expect("runs")))
+        b.iter(|| {
+            black_box(
+                mc.monte_carlo(
+                    j,
+                    &method,
+                    MonteCarloConfig {
+                        iterations: 100,
+                        seed: 1,
+                    },
+                )
+                .expect("runs"),
+            )
+        })
     });
     g.finish();
 }

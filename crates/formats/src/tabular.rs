@@ -21,7 +21,8 @@ use std::io::{self, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use zuji_model::gas::{Gas, Origin};
 use zuji_model::lci::{
-    Activity, CharacterisationMethod, DatabaseMeta, ElementaryFlow, Exchange, ExchangeKind, LciDatabase,
+    Activity, CharacterisationMethod, DatabaseMeta, ElementaryFlow, Exchange, ExchangeKind,
+    LciDatabase,
 };
 use zuji_model::uncertainty::Uncertainty;
 
@@ -36,13 +37,26 @@ pub const DATABASE_TOML: &str = "database.toml";
 pub enum TabularError {
     /// A value that cannot be used, in a known file, line and column.
     #[error("{file}:{line}: column '{column}': {problem}")]
-    Field { file: String, line: u64, column: String, problem: String },
+    Field {
+        file: String,
+        line: u64,
+        column: String,
+        problem: String,
+    },
     /// A required column is not in the header row.
     #[error("{file}: missing required column '{column}' (the header has: {found})")]
-    MissingColumn { file: String, column: String, found: String },
+    MissingColumn {
+        file: String,
+        column: String,
+        found: String,
+    },
     /// A row that is not valid CSV (wrong number of fields, bad quoting).
     #[error("{file}:{line}: {problem}")]
-    Row { file: String, line: u64, problem: String },
+    Row {
+        file: String,
+        line: u64,
+        problem: String,
+    },
     /// A whole-file problem (`database.toml` syntax, an empty file).
     #[error("{file}: {problem}")]
     File { file: String, problem: String },
@@ -59,10 +73,18 @@ pub enum TabularError {
 pub fn read_tabular(dir: &Path) -> Result<LciDatabase, TabularError> {
     let open = |name: &str| -> Result<BufReader<File>, TabularError> {
         let path = dir.join(name);
-        File::open(&path).map(|f| BufReader::with_capacity(1 << 20, f)).map_err(|source| TabularError::Io { path, source })
+        File::open(&path)
+            .map(|f| BufReader::with_capacity(1 << 20, f))
+            .map_err(|source| TabularError::Io { path, source })
     };
     let meta = read_meta(dir)?;
-    read_tables(meta, open(ACTIVITIES)?, open(FLOWS)?, open(EXCHANGES)?, open(CHARACTERIZATION)?)
+    read_tables(
+        meta,
+        open(ACTIVITIES)?,
+        open(FLOWS)?,
+        open(EXCHANGES)?,
+        open(CHARACTERIZATION)?,
+    )
 }
 
 /// Reads the four tables from strings (the fuzzing and testing entry point; the file
@@ -73,8 +95,17 @@ pub fn read_tabular_from_strings(
     exchanges: &str,
     characterization: &str,
 ) -> Result<LciDatabase, TabularError> {
-    let meta = DatabaseMeta { version: "unversioned".into(), ..Default::default() };
-    read_tables(meta, activities.as_bytes(), flows.as_bytes(), exchanges.as_bytes(), characterization.as_bytes())
+    let meta = DatabaseMeta {
+        version: "unversioned".into(),
+        ..Default::default()
+    };
+    read_tables(
+        meta,
+        activities.as_bytes(),
+        flows.as_bytes(),
+        exchanges.as_bytes(),
+        characterization.as_bytes(),
+    )
 }
 
 /// `database.toml`, all fields optional.
@@ -91,8 +122,10 @@ struct MetaFile {
 fn read_meta(dir: &Path) -> Result<DatabaseMeta, TabularError> {
     let path = dir.join(DATABASE_TOML);
     let file: MetaFile = match std::fs::read_to_string(&path) {
-        Ok(text) => toml::from_str(&text)
-            .map_err(|e| TabularError::File { file: DATABASE_TOML.into(), problem: e.to_string() })?,
+        Ok(text) => toml::from_str(&text).map_err(|e| TabularError::File {
+            file: DATABASE_TOML.into(),
+            problem: e.to_string(),
+        })?,
         Err(e) if e.kind() == io::ErrorKind::NotFound => MetaFile::default(),
         Err(source) => return Err(TabularError::Io { path, source }),
     };
@@ -122,7 +155,10 @@ struct Table<R: Read> {
 
 impl<R: Read> Table<R> {
     fn new(file: &'static str, input: R) -> Result<Table<R>, TabularError> {
-        let mut reader = csv::ReaderBuilder::new().has_headers(true).trim(csv::Trim::All).from_reader(input);
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .trim(csv::Trim::All)
+            .from_reader(input);
         let header = reader
             .byte_headers()
             .map_err(|e| csv_error(file, &e))?
@@ -131,22 +167,35 @@ impl<R: Read> Table<R> {
             .map(|(i, h)| {
                 let h = String::from_utf8_lossy(h);
                 // A byte-order mark, as spreadsheet programs write, is not part of the name.
-                let h = if i == 0 { h.trim_start_matches('\u{feff}') } else { &h };
+                let h = if i == 0 {
+                    h.trim_start_matches('\u{feff}')
+                } else {
+                    &h
+                };
                 h.trim().to_ascii_lowercase()
             })
             .collect::<Vec<_>>();
         if header.iter().all(|h| h.is_empty()) {
-            return Err(TabularError::File { file: file.into(), problem: "no header row".into() });
+            return Err(TabularError::File {
+                file: file.into(),
+                problem: "no header row".into(),
+            });
         }
-        Ok(Table { file, reader, header, record: csv::ByteRecord::new() })
+        Ok(Table {
+            file,
+            reader,
+            header,
+            record: csv::ByteRecord::new(),
+        })
     }
 
     fn required(&self, name: &str) -> Result<usize, TabularError> {
-        self.optional(name).ok_or_else(|| TabularError::MissingColumn {
-            file: self.file.into(),
-            column: name.into(),
-            found: self.header.join(","),
-        })
+        self.optional(name)
+            .ok_or_else(|| TabularError::MissingColumn {
+                file: self.file.into(),
+                column: name.into(),
+                found: self.header.join(","),
+            })
     }
 
     fn optional(&self, name: &str) -> Option<usize> {
@@ -155,7 +204,9 @@ impl<R: Read> Table<R> {
 
     /// Advances to the next row; false at the end. Blank lines are skipped by csv.
     fn next(&mut self) -> Result<bool, TabularError> {
-        self.reader.read_byte_record(&mut self.record).map_err(|e| csv_error(self.file, &e))
+        self.reader
+            .read_byte_record(&mut self.record)
+            .map_err(|e| csv_error(self.file, &e))
     }
 
     fn line(&self) -> u64 {
@@ -173,12 +224,17 @@ impl<R: Read> Table<R> {
 
     /// The text of column `col` in the current row (trimmed; empty if absent).
     fn text(&self, col: usize) -> Result<&str, TabularError> {
-        std::str::from_utf8(self.record.get(col).unwrap_or(b"")).map_err(|_| self.error(col, "not valid UTF-8"))
+        std::str::from_utf8(self.record.get(col).unwrap_or(b""))
+            .map_err(|_| self.error(col, "not valid UTF-8"))
     }
 
     fn non_empty(&self, col: usize) -> Result<&str, TabularError> {
         let t = self.text(col)?;
-        if t.is_empty() { Err(self.error(col, "is empty")) } else { Ok(t) }
+        if t.is_empty() {
+            Err(self.error(col, "is empty"))
+        } else {
+            Ok(t)
+        }
     }
 
     fn opt_text(&self, col: Option<usize>) -> Result<Option<String>, TabularError> {
@@ -186,7 +242,11 @@ impl<R: Read> Table<R> {
             None => Ok(None),
             Some(c) => {
                 let t = self.text(c)?;
-                Ok(if t.is_empty() { None } else { Some(t.to_string()) })
+                Ok(if t.is_empty() {
+                    None
+                } else {
+                    Some(t.to_string())
+                })
             }
         }
     }
@@ -212,16 +272,24 @@ impl<R: Read> Table<R> {
 fn csv_error(file: &str, e: &csv::Error) -> TabularError {
     let line = e.position().map(|p| p.line()).unwrap_or(0);
     let problem = match e.kind() {
-        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => {
             format!("the row has {len} fields but the header has {expected_len}")
         }
         csv::ErrorKind::Utf8 { .. } => "not valid UTF-8".into(),
         _ => e.to_string(),
     };
-    TabularError::Row { file: file.into(), line, problem }
+    TabularError::Row {
+        file: file.into(),
+        line,
+        problem,
+    }
 }
 
-const ACTIVITY_OPTIONAL: [&str; 8] = ["name_zh", "year", "source", "url", "licence", "status", "category", "comment"];
+const ACTIVITY_OPTIONAL: [&str; 8] = [
+    "name_zh", "year", "source", "url", "licence", "status", "category", "comment",
+];
 const UNCERTAINTY_COLUMNS: [&str; 5] = ["uncertainty_type", "loc", "scale", "min", "max"];
 
 /// The shared reader behind [`read_tabular`] and [`read_tabular_from_strings`].
@@ -239,14 +307,24 @@ fn read_tables(
     drop((activity_index, flow_index));
     // Ids were checked unique and positions resolved above, so this cannot fail;
     // should it, say so rather than panic.
-    LciDatabase::new(meta, activities, flows, exchanges, methods)
-        .map_err(|problem| TabularError::File { file: EXCHANGES.into(), problem })
+    LciDatabase::new(meta, activities, flows, exchanges, methods).map_err(|problem| {
+        TabularError::File {
+            file: EXCHANGES.into(),
+            problem,
+        }
+    })
 }
 
-fn read_activities(input: impl Read) -> Result<(Vec<Activity>, HashMap<String, usize>), TabularError> {
+fn read_activities(
+    input: impl Read,
+) -> Result<(Vec<Activity>, HashMap<String, usize>), TabularError> {
     let mut t = Table::new(ACTIVITIES, input)?;
-    let [id, name, unit, location] =
-        [t.required("id")?, t.required("name")?, t.required("unit")?, t.required("location")?];
+    let [id, name, unit, location] = [
+        t.required("id")?,
+        t.required("name")?,
+        t.required("unit")?,
+        t.required("location")?,
+    ];
     let opt = ACTIVITY_OPTIONAL.map(|c| t.optional(c));
     let mut list = Vec::new();
     let mut index = HashMap::new();
@@ -266,17 +344,26 @@ fn read_activities(input: impl Read) -> Result<(Vec<Activity>, HashMap<String, u
             comment: t.opt_text(opt[7])?,
         };
         if let Some(first) = index.insert(a.id.clone(), list.len()) {
-            return Err(t.error(id, format!("duplicate id '{}' (first on data row {})", a.id, first + 1)));
+            return Err(t.error(
+                id,
+                format!("duplicate id '{}' (first on data row {})", a.id, first + 1),
+            ));
         }
         list.push(a);
     }
     Ok((list, index))
 }
 
-fn read_flows(input: impl Read) -> Result<(Vec<ElementaryFlow>, HashMap<String, usize>), TabularError> {
+fn read_flows(
+    input: impl Read,
+) -> Result<(Vec<ElementaryFlow>, HashMap<String, usize>), TabularError> {
     let mut t = Table::new(FLOWS, input)?;
-    let [id, name, compartment, unit] =
-        [t.required("id")?, t.required("name")?, t.required("compartment")?, t.required("unit")?];
+    let [id, name, compartment, unit] = [
+        t.required("id")?,
+        t.required("name")?,
+        t.required("compartment")?,
+        t.required("unit")?,
+    ];
     let (gas, origin) = (t.optional("gas"), t.optional("origin"));
     let mut list = Vec::new();
     let mut index = HashMap::new();
@@ -296,7 +383,10 @@ fn read_flows(input: impl Read) -> Result<(Vec<ElementaryFlow>, HashMap<String, 
             },
         };
         if let Some(first) = index.insert(f.id.clone(), list.len()) {
-            return Err(t.error(id, format!("duplicate id '{}' (first on data row {})", f.id, first + 1)));
+            return Err(t.error(
+                id,
+                format!("duplicate id '{}' (first on data row {})", f.id, first + 1),
+            ));
         }
         list.push(f);
     }
@@ -309,8 +399,12 @@ fn read_exchanges(
     flows: &HashMap<String, usize>,
 ) -> Result<Vec<Exchange>, TabularError> {
     let mut t = Table::new(EXCHANGES, input)?;
-    let [activity_id, kind, input_id, amount] =
-        [t.required("activity_id")?, t.required("kind")?, t.required("input_id")?, t.required("amount")?];
+    let [activity_id, kind, input_id, amount] = [
+        t.required("activity_id")?,
+        t.required("kind")?,
+        t.required("input_id")?,
+        t.required("amount")?,
+    ];
     let [utype, loc, scale, min, max] = UNCERTAINTY_COLUMNS.map(|c| t.optional(c));
     let mut list = Vec::new();
     while t.next()? {
@@ -331,9 +425,9 @@ fn read_exchanges(
             ExchangeKind::Technosphere => *activities
                 .get(i_text)
                 .ok_or_else(|| t.error(input_id, format!("unknown activity id '{i_text}'")))?,
-            ExchangeKind::Biosphere => {
-                *flows.get(i_text).ok_or_else(|| t.error(input_id, format!("unknown flow id '{i_text}'")))?
-            }
+            ExchangeKind::Biosphere => *flows
+                .get(i_text)
+                .ok_or_else(|| t.error(input_id, format!("unknown flow id '{i_text}'")))?,
         };
         let value = t.number(amount)?;
         let uncertainty = match utype {
@@ -351,7 +445,13 @@ fn read_exchanges(
                 .map_err(|p| t.error(c, p))?
             }
         };
-        list.push(Exchange { activity, kind: k, input, amount: value, uncertainty });
+        list.push(Exchange {
+            activity,
+            kind: k,
+            input,
+            amount: value,
+            uncertainty,
+        });
     }
     Ok(list)
 }
@@ -361,19 +461,28 @@ fn read_characterization(
     flows: &HashMap<String, usize>,
 ) -> Result<Vec<CharacterisationMethod>, TabularError> {
     let mut t = Table::new(CHARACTERIZATION, input)?;
-    let [method, flow_id, factor] = [t.required("method")?, t.required("flow_id")?, t.required("factor")?];
+    let [method, flow_id, factor] = [
+        t.required("method")?,
+        t.required("flow_id")?,
+        t.required("factor")?,
+    ];
     let mut methods: Vec<CharacterisationMethod> = Vec::new();
     let mut by_name: HashMap<String, usize> = HashMap::new();
     while t.next()? {
         let name = t.non_empty(method)?;
         let f = t.text(flow_id)?;
-        let flow = *flows.get(f).ok_or_else(|| t.error(flow_id, format!("unknown flow id '{f}'")))?;
+        let flow = *flows
+            .get(f)
+            .ok_or_else(|| t.error(flow_id, format!("unknown flow id '{f}'")))?;
         let value = t.number(factor)?;
         let m = match by_name.get(name) {
             Some(&m) => m,
             None => {
                 by_name.insert(name.to_string(), methods.len());
-                methods.push(CharacterisationMethod { name: name.to_string(), factors: Vec::new() });
+                methods.push(CharacterisationMethod {
+                    name: name.to_string(),
+                    factors: Vec::new(),
+                });
                 methods.len() - 1
             }
         };
@@ -387,7 +496,10 @@ fn read_characterization(
 /// Numbers are written in Rust's shortest round-trip form, so reading back gives the
 /// same values.
 pub fn write_tabular(db: &LciDatabase, dir: &Path) -> Result<(), TabularError> {
-    std::fs::create_dir_all(dir).map_err(|source| TabularError::Io { path: dir.to_path_buf(), source })?;
+    std::fs::create_dir_all(dir).map_err(|source| TabularError::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
     write_meta(db, dir)?;
     write_csv(dir, ACTIVITIES, |w| write_activities(db, w))?;
     write_csv(dir, FLOWS, |w| write_flows(db, w))?;
@@ -405,7 +517,10 @@ fn write_meta(db: &LciDatabase, dir: &Path) -> Result<(), TabularError> {
         licence: m.licence.clone(),
         source: m.source.clone(),
     };
-    let text = toml::to_string(&file).map_err(|e| TabularError::File { file: DATABASE_TOML.into(), problem: e.to_string() })?;
+    let text = toml::to_string(&file).map_err(|e| TabularError::File {
+        file: DATABASE_TOML.into(),
+        problem: e.to_string(),
+    })?;
     let path = dir.join(DATABASE_TOML);
     std::fs::write(&path, text).map_err(|source| TabularError::Io { path, source })
 }
@@ -418,11 +533,18 @@ fn write_csv(
     body: impl FnOnce(&mut CsvOut) -> Result<(), csv::Error>,
 ) -> Result<(), TabularError> {
     let path = dir.join(name);
-    let io_err = |path: &Path, e: csv::Error| TabularError::Io { path: path.to_path_buf(), source: io::Error::other(e) };
-    let file = File::create(&path).map_err(|source| TabularError::Io { path: path.clone(), source })?;
+    let io_err = |path: &Path, e: csv::Error| TabularError::Io {
+        path: path.to_path_buf(),
+        source: io::Error::other(e),
+    };
+    let file = File::create(&path).map_err(|source| TabularError::Io {
+        path: path.clone(),
+        source,
+    })?;
     let mut w = csv::Writer::from_writer(BufWriter::with_capacity(1 << 20, file));
     body(&mut w).map_err(|e| io_err(&path, e))?;
-    w.flush().map_err(|source| TabularError::Io { path, source })
+    w.flush()
+        .map_err(|source| TabularError::Io { path, source })
 }
 
 /// Shortest text that parses back to exactly `v`.
@@ -443,7 +565,9 @@ fn write_activities(db: &LciDatabase, w: &mut CsvOut) -> Result<(), csv::Error> 
             a.comment.clone(),
         ]
     };
-    let used: Vec<usize> = (0..ACTIVITY_OPTIONAL.len()).filter(|&i| db.activities.iter().any(|a| fields(a)[i].is_some())).collect();
+    let used: Vec<usize> = (0..ACTIVITY_OPTIONAL.len())
+        .filter(|&i| db.activities.iter().any(|a| fields(a)[i].is_some()))
+        .collect();
     let mut header = vec!["id", "name", "unit", "location"];
     header.extend(used.iter().map(|&i| ACTIVITY_OPTIONAL[i]));
     w.write_record(&header)?;
@@ -485,9 +609,21 @@ fn brightway_fields(u: &Uncertainty, amount: f64) -> [String; 5] {
     let o = |v: Option<f64>| v.map(num).unwrap_or_default();
     let (kind, loc, scale, min, max) = match *u {
         Uncertainty::None => ("", None, None, None, None),
-        Uncertainty::Lognormal { gsd } => ("lognormal", Some(amount.abs().ln()), Some(sigma_of(gsd)), None, None),
+        Uncertainty::Lognormal { gsd } => (
+            "lognormal",
+            Some(amount.abs().ln()),
+            Some(sigma_of(gsd)),
+            None,
+            None,
+        ),
         Uncertainty::Normal { sd } => ("normal", Some(amount), Some(sd), None, None),
-        Uncertainty::Triangular { min, mode, max } => ("triangular", Some(mode.unwrap_or(amount)), None, Some(min), Some(max)),
+        Uncertainty::Triangular { min, mode, max } => (
+            "triangular",
+            Some(mode.unwrap_or(amount)),
+            None,
+            Some(min),
+            Some(max),
+        ),
         Uncertainty::Uniform { min, max } => ("uniform", None, None, Some(min), Some(max)),
     };
     [kind.to_string(), o(loc), o(scale), o(min), o(max)]
@@ -504,7 +640,11 @@ fn sigma_of(gsd: f64) -> f64 {
     let mut down = s;
     for _ in 0..4 {
         up = f64::from_bits(up.to_bits() + 1);
-        down = if down > 0.0 { f64::from_bits(down.to_bits() - 1) } else { down };
+        down = if down > 0.0 {
+            f64::from_bits(down.to_bits() - 1)
+        } else {
+            down
+        };
         candidates.push(up);
         candidates.push(down);
     }
@@ -519,7 +659,11 @@ fn write_exchanges(db: &LciDatabase, w: &mut CsvOut) -> Result<(), csv::Error> {
     }
     w.write_record(&header)?;
     for e in &db.exchanges {
-        let activity = db.activities.get(e.activity).map(|a| a.id.as_str()).unwrap_or("");
+        let activity = db
+            .activities
+            .get(e.activity)
+            .map(|a| a.id.as_str())
+            .unwrap_or("");
         let input = match e.kind {
             ExchangeKind::Biosphere => db.flows.get(e.input).map(|f| f.id.as_str()),
             _ => db.activities.get(e.input).map(|a| a.id.as_str()),
@@ -528,7 +672,17 @@ fn write_exchanges(db: &LciDatabase, w: &mut CsvOut) -> Result<(), csv::Error> {
         let amount = num(e.amount);
         if uncertain {
             let u = brightway_fields(&e.uncertainty, e.amount);
-            w.write_record([activity, e.kind.as_str(), input, &amount, &u[0], &u[1], &u[2], &u[3], &u[4]])?;
+            w.write_record([
+                activity,
+                e.kind.as_str(),
+                input,
+                &amount,
+                &u[0],
+                &u[1],
+                &u[2],
+                &u[3],
+                &u[4],
+            ])?;
         } else {
             w.write_record([activity, e.kind.as_str(), input, &amount])?;
         }
@@ -565,8 +719,19 @@ mod tests {
     #[test]
     fn sigma_round_trips_for_realistic_gsds() {
         for gsd in [1.05, 1.1, 1.2, 1.5, 2.0, 2.5, 1.2345678901, 2.71] {
-            assert_eq!(Uncertainty::from_brightway("lognormal", 1.0, None, Some(sigma_of(gsd)), None, None)
-                .ok(), Some(Uncertainty::Lognormal { gsd }), "{gsd}");
+            assert_eq!(
+                Uncertainty::from_brightway(
+                    "lognormal",
+                    1.0,
+                    None,
+                    Some(sigma_of(gsd)),
+                    None,
+                    None
+                )
+                .ok(),
+                Some(Uncertainty::Lognormal { gsd }),
+                "{gsd}"
+            );
         }
     }
 }

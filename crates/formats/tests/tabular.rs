@@ -9,7 +9,9 @@ use zuji_model::lci::ExchangeKind;
 use zuji_model::uncertainty::Uncertainty;
 
 fn data(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name)
 }
 
 fn close(a: f64, b: f64, rel: f64) -> bool {
@@ -24,17 +26,26 @@ fn synth400_scores_match_scipy() {
     let db = read_tabular(&dir).expect("loads");
     assert_eq!(db.activities.len(), 400);
     assert_eq!(db.flows.len(), 60);
-    let lci = LciSystem::build(&db).expect("builds").factorise().expect("regular");
+    let lci = LciSystem::build(&db)
+        .expect("builds")
+        .factorise()
+        .expect("regular");
     let scores = lci.scores_all("SYNTH").expect("method");
 
-    let mut expected = csv::Reader::from_path(dir.join("expected_scores.csv")).expect("expected file");
+    let mut expected =
+        csv::Reader::from_path(dir.join("expected_scores.csv")).expect("expected file");
     let mut n = 0;
     for row in expected.records() {
         let row = row.expect("csv row");
         let j = db.activity_position(&row[0]).expect("known id");
         let want: f64 = row[1].parse().expect("number");
         assert!(want > 0.0);
-        assert!(close(scores[j], want, 1e-9), "{}: zuji {} scipy {want}", &row[0], scores[j]);
+        assert!(
+            close(scores[j], want, 1e-9),
+            "{}: zuji {} scipy {want}",
+            &row[0],
+            scores[j]
+        );
         n += 1;
     }
     assert_eq!(n, 400);
@@ -56,7 +67,10 @@ fn full_layout_reads_every_optional_column() {
     assert_eq!(elec.name, "electricity, grid mix");
     assert_eq!(elec.name_zh.as_deref(), Some("电网电力"));
     assert_eq!(elec.year.as_deref(), Some("2022"));
-    assert_eq!(elec.comment.as_deref(), Some("national average, incl. losses"));
+    assert_eq!(
+        elec.comment.as_deref(),
+        Some("national average, incl. losses")
+    );
     assert_eq!(elec.status, None);
     assert_eq!(db.activities[1].status.as_deref(), Some("illustrative"));
     assert_eq!(db.flows[0].gas, Some(Gas::Co2));
@@ -64,17 +78,38 @@ fn full_layout_reads_every_optional_column() {
     assert_eq!(db.flows[2].gas, None);
     let e = &db.exchanges[1];
     assert_eq!(e.kind, ExchangeKind::Biosphere);
-    assert!(matches!(e.uncertainty, Uncertainty::Lognormal { gsd } if close(gsd, 0.1f64.exp(), 1e-15)));
-    assert_eq!(db.exchanges[2].uncertainty, Uncertainty::Uniform { min: 0.001, max: 0.003 });
-    assert_eq!(db.exchanges[4].uncertainty, Uncertainty::Triangular { min: 1.0, mode: Some(1.5), max: 2.5 });
+    assert!(
+        matches!(e.uncertainty, Uncertainty::Lognormal { gsd } if close(gsd, 0.1f64.exp(), 1e-15))
+    );
+    assert_eq!(
+        db.exchanges[2].uncertainty,
+        Uncertainty::Uniform {
+            min: 0.001,
+            max: 0.003
+        }
+    );
+    assert_eq!(
+        db.exchanges[4].uncertainty,
+        Uncertainty::Triangular {
+            min: 1.0,
+            mode: Some(1.5),
+            max: 2.5
+        }
+    );
     assert_eq!(db.method_names(), vec!["GWP100-AR6", "GWP100-AR5"]);
 
     // Electricity: 0.58 per kWh. Steel: 2 kg made from 1.5 + 0.5 kWh, 3.6 kg CO2 and
     // 0.01 kg CH4 → AR6 (3.6 + 0.27 + 2 × 0.58) / 2 = 2.515; AR5 (3.6 + 0.28 + 1.16) / 2 = 2.52.
-    let lci = LciSystem::build(&db).expect("builds").factorise().expect("regular");
+    let lci = LciSystem::build(&db)
+        .expect("builds")
+        .factorise()
+        .expect("regular");
     let ar6 = lci.scores_all("GWP100-AR6").expect("method");
     let ar5 = lci.scores_all("GWP100-AR5").expect("method");
-    assert!(close(ar6[0], 0.58, 1e-14) && close(ar6[1], 2.515, 1e-14), "{ar6:?}");
+    assert!(
+        close(ar6[0], 0.58, 1e-14) && close(ar6[1], 2.515, 1e-14),
+        "{ar6:?}"
+    );
     assert!(close(ar5[1], 2.52, 1e-14), "{ar5:?}");
 }
 
@@ -91,7 +126,13 @@ fn round_trip_is_lossless() {
         assert_eq!(again, db, "{name}");
         let second = tmp.path().join("second");
         write_tabular(&again, &second).expect("writes");
-        for f in ["activities.csv", "flows.csv", "exchanges.csv", "characterization.csv", "database.toml"] {
+        for f in [
+            "activities.csv",
+            "flows.csv",
+            "exchanges.csv",
+            "characterization.csv",
+            "database.toml",
+        ] {
             let a = std::fs::read_to_string(first.join(f)).expect("file");
             let b = std::fs::read_to_string(second.join(f)).expect("file");
             assert_eq!(a, b, "{name}/{f}");
@@ -131,14 +172,25 @@ fn assert_mentions(msg: &str, parts: &[&str]) {
 fn the_good_strings_compute() {
     let db = read_tabular_from_strings(ACT, FLOW, EXC, CHAR).expect("valid");
     // b: 2 per unit; a: 0.5 × 2 = 1 per unit.
-    let s = LciSystem::build(&db).expect("builds").factorise().expect("regular").scores_all("GWP").expect("m");
+    let s = LciSystem::build(&db)
+        .expect("builds")
+        .factorise()
+        .expect("regular")
+        .scores_all("GWP")
+        .expect("m");
     assert_eq!(s, vec![1.0, 2.0]);
 }
 
 #[test]
 fn bad_numbers_name_file_line_and_column() {
-    let m = error_of(2, "activity_id,kind,input_id,amount\na,production,a,1\nb,production,b,one\n");
-    assert_mentions(&m, &["exchanges.csv:3", "'amount'", "'one' is not a number"]);
+    let m = error_of(
+        2,
+        "activity_id,kind,input_id,amount\na,production,a,1\nb,production,b,one\n",
+    );
+    assert_mentions(
+        &m,
+        &["exchanges.csv:3", "'amount'", "'one' is not a number"],
+    );
     let m = error_of(2, "activity_id,kind,input_id,amount\na,production,a,inf\n");
     assert_mentions(&m, &["exchanges.csv:2", "'amount'", "finite"]);
     let m = error_of(2, "activity_id,kind,input_id,amount\na,production,a,\n");
@@ -150,15 +202,42 @@ fn bad_numbers_name_file_line_and_column() {
 #[test]
 fn unknown_ids_are_named() {
     let m = error_of(2, "activity_id,kind,input_id,amount\nzz,production,zz,1\n");
-    assert_mentions(&m, &["exchanges.csv:2", "'activity_id'", "unknown activity id 'zz'"]);
+    assert_mentions(
+        &m,
+        &[
+            "exchanges.csv:2",
+            "'activity_id'",
+            "unknown activity id 'zz'",
+        ],
+    );
     let m = error_of(2, "activity_id,kind,input_id,amount\na,technosphere,qq,1\n");
-    assert_mentions(&m, &["exchanges.csv:2", "'input_id'", "unknown activity id 'qq'"]);
+    assert_mentions(
+        &m,
+        &["exchanges.csv:2", "'input_id'", "unknown activity id 'qq'"],
+    );
     let m = error_of(2, "activity_id,kind,input_id,amount\na,biosphere,n2o,1\n");
-    assert_mentions(&m, &["exchanges.csv:2", "'input_id'", "unknown flow id 'n2o'"]);
+    assert_mentions(
+        &m,
+        &["exchanges.csv:2", "'input_id'", "unknown flow id 'n2o'"],
+    );
     let m = error_of(3, "method,flow_id,factor\nGWP,co2,1\nGWP,sf6,25200\n");
-    assert_mentions(&m, &["characterization.csv:3", "'flow_id'", "unknown flow id 'sf6'"]);
+    assert_mentions(
+        &m,
+        &[
+            "characterization.csv:3",
+            "'flow_id'",
+            "unknown flow id 'sf6'",
+        ],
+    );
     let m = error_of(2, "activity_id,kind,input_id,amount\na,production,b,1\n");
-    assert_mentions(&m, &["exchanges.csv:2", "'input_id'", "must be the activity itself"]);
+    assert_mentions(
+        &m,
+        &[
+            "exchanges.csv:2",
+            "'input_id'",
+            "must be the activity itself",
+        ],
+    );
 }
 
 #[test]
@@ -169,7 +248,10 @@ fn unknown_kind_is_named() {
 
 #[test]
 fn duplicate_and_empty_ids_are_errors() {
-    let m = error_of(0, "id,name,unit,location\na,A,kg,CN\nb,B,kg,CN\na,A2,kg,CN\n");
+    let m = error_of(
+        0,
+        "id,name,unit,location\na,A,kg,CN\nb,B,kg,CN\na,A2,kg,CN\n",
+    );
     assert_mentions(&m, &["activities.csv:4", "'id'", "duplicate id 'a'"]);
     let m = error_of(1, "id,name,compartment,unit\nco2,x,air,kg\nco2,y,air,kg\n");
     assert_mentions(&m, &["flows.csv:3", "'id'", "duplicate id 'co2'"]);
@@ -180,7 +262,10 @@ fn duplicate_and_empty_ids_are_errors() {
 #[test]
 fn missing_columns_are_named() {
     let m = error_of(0, "id,name,unit\na,A,kg\n");
-    assert_mentions(&m, &["activities.csv", "missing required column 'location'"]);
+    assert_mentions(
+        &m,
+        &["activities.csv", "missing required column 'location'"],
+    );
     let m = error_of(2, "activity_id,kind,amount\na,production,1\n");
     assert_mentions(&m, &["exchanges.csv", "'input_id'"]);
     let m = error_of(3, "");
@@ -217,7 +302,10 @@ fn malformed_rows_and_gases_are_named() {
     assert_mentions(&m, &["activities.csv:2", "3 fields but the header has 4"]);
     let m = error_of(1, "id,name,compartment,unit,gas\nco2,CO2,air,kg,XeF\n");
     assert_mentions(&m, &["flows.csv:2", "'gas'", "unknown gas 'XeF'"]);
-    let m = error_of(1, "id,name,compartment,unit,origin\nco2,CO2,air,kg,volcanic\n");
+    let m = error_of(
+        1,
+        "id,name,compartment,unit,origin\nco2,CO2,air,kg,volcanic\n",
+    );
     assert_mentions(&m, &["flows.csv:2", "'origin'", "volcanic"]);
 }
 
@@ -226,7 +314,10 @@ fn file_level_errors_name_the_file() {
     let tmp = tempfile::tempdir().expect("temp dir");
     let e = read_tabular(tmp.path()).unwrap_err();
     assert!(matches!(e, TabularError::Io { .. }));
-    assert!(e.to_string().contains("activities.csv") || e.to_string().contains("database.toml"), "{e}");
+    assert!(
+        e.to_string().contains("activities.csv") || e.to_string().contains("database.toml"),
+        "{e}"
+    );
 
     let db = read_tabular_from_strings(ACT, FLOW, EXC, CHAR).expect("valid");
     write_tabular(&db, tmp.path()).expect("writes");
@@ -235,7 +326,11 @@ fn file_level_errors_name_the_file() {
     assert_mentions(&e, &["database.toml"]);
 
     std::fs::write(tmp.path().join("database.toml"), "id = \"x\"").expect("write");
-    std::fs::write(tmp.path().join("flows.csv"), b"id,name,compartment,unit\nco2,\xff\xfe,air,kg\n").expect("write");
+    std::fs::write(
+        tmp.path().join("flows.csv"),
+        b"id,name,compartment,unit\nco2,\xff\xfe,air,kg\n",
+    )
+    .expect("write");
     let e = read_tabular(tmp.path()).unwrap_err().to_string();
     assert_mentions(&e, &["flows.csv:2", "UTF-8"]);
 }
@@ -269,14 +364,13 @@ proptest! {
             exc.push_str(&r.join(","));
             exc.push('\n');
         }
-        if let Ok(db) = read_tabular_from_strings(ACT, FLOW, &exc, CHAR) {
-            // Whatever loads also computes or fails cleanly.
-            if let Ok(sys) = LciSystem::build(&db) {
-                if let Ok(f) = sys.factorise() {
-                    let _ = f.scores_all("GWP");
-                    let _ = f.monte_carlo(0, "GWP", zuji_calc::lci::MonteCarloConfig { iterations: 3, seed: 1 });
-                }
-            }
+        // Whatever loads also computes or fails cleanly.
+        if let Ok(db) = read_tabular_from_strings(ACT, FLOW, &exc, CHAR)
+            && let Ok(sys) = LciSystem::build(&db)
+            && let Ok(f) = sys.factorise()
+        {
+            let _ = f.scores_all("GWP");
+            let _ = f.monte_carlo(0, "GWP", zuji_calc::lci::MonteCarloConfig { iterations: 3, seed: 1 });
         }
     }
 
