@@ -11,6 +11,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use zuji_model::gwp::GwpTable;
 use zuji_model::lci::LciDatabase;
+use zuji_model::Uncertainty;
 use zuji_model::product::ProductModel;
 
 pub const ENGINE_VERSION: &str = concat!("zuji-calc ", env!("CARGO_PKG_VERSION"));
@@ -47,6 +48,20 @@ fn opt(h: &mut Sha256, s: &Option<String>) {
     }
 }
 
+fn uncertainty(h: &mut Sha256, u: &Uncertainty) {
+    let (tag, values): (u8, [f64; 3]) = match *u {
+        Uncertainty::None => (0, [0.0; 3]),
+        Uncertainty::Lognormal { gsd } => (1, [gsd, 0.0, 0.0]),
+        Uncertainty::Normal { sd } => (2, [sd, 0.0, 0.0]),
+        Uncertainty::Triangular { min, mode, max } => (3, [min, mode.unwrap_or(f64::NAN), max]),
+        Uncertainty::Uniform { min, max } => (4, [min, max, 0.0]),
+    };
+    h.update([tag]);
+    for v in values {
+        h.update(v.to_bits().to_le_bytes());
+    }
+}
+
 /// SHA-256 of a whole database's content.
 pub fn database_digest(db: &LciDatabase) -> String {
     let mut h = Sha256::new();
@@ -74,7 +89,7 @@ pub fn database_digest(db: &LciDatabase) -> String {
         field(&mut h, e.kind.as_str().as_bytes());
         h.update((e.input as u64).to_le_bytes());
         h.update(e.amount.to_bits().to_le_bytes());
-        field(&mut h, format!("{:?}", e.uncertainty).as_bytes());
+        uncertainty(&mut h, &e.uncertainty);
     }
     for m in &db.methods {
         field(&mut h, m.name.as_bytes());

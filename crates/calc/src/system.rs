@@ -393,7 +393,14 @@ impl ProductSystem {
             .processes
             .iter()
             .zip(&eval.processes)
-            .map(|(p, e)| p.inputs.iter().zip(&e.inputs).map(|(i, a)| sample(*a, &i.uncertainty)).collect())
+            .map(|(p, e)| {
+                // A credit's distribution describes the avoided amount, which is positive.
+                p.inputs
+                    .iter()
+                    .zip(&e.inputs)
+                    .map(|(i, a)| if i.avoided { -sample(-*a, &i.uncertainty) } else { sample(*a, &i.uncertainty) })
+                    .collect()
+            })
             .collect();
         let emissions: Vec<Vec<f64>> = model
             .processes
@@ -401,7 +408,6 @@ impl ProductSystem {
             .zip(&eval.processes)
             .map(|(p, e)| p.emissions.iter().zip(&e.emissions).map(|(m, a)| sample(*a, &m.uncertainty)).collect())
             .collect();
-        let mut exchange_cache: HashMap<(usize, usize), f64> = HashMap::new();
         let mut value = |v: &Value| -> f64 {
             match *v {
                 Value::Production { process, product } => eval.processes[process].products[product],
@@ -416,8 +422,9 @@ impl ProductSystem {
                 }
                 Value::Constant(c) => c,
                 Value::Exchange { db, exchange, negate } => {
+                    // Each database exchange enters exactly one entry, so it is sampled once.
                     let ex = &dbs[db].exchanges[exchange];
-                    let a = *exchange_cache.entry((db, exchange)).or_insert_with(|| sample(ex.amount, &ex.uncertainty));
+                    let a = sample(ex.amount, &ex.uncertainty);
                     if negate { -a } else { a }
                 }
             }

@@ -169,3 +169,26 @@ fn product_identity_is_checked() {
     let e = footprint(&m).unwrap_err().to_string();
     assert!(e.contains("product.name.zh") && e.contains("product.gtin") && e.contains("expected 1"), "{e}");
 }
+
+#[test]
+fn input_and_emission_uncertainties_are_checked() {
+    // Found by the examples work: these used to pass validation and wreck Monte Carlo.
+    let e = err(&format!(
+        "{P}inputs = [ {{ dataset = \"steel\", amount = 1, unit = \"kg\", uncertainty = {{ type = \"uniform\", min = 5, max = 1 }} }} ]\n"
+    ));
+    assert!(e.contains("process[0].inputs[0].uncertainty") && e.contains("min < max"), "{e}");
+    let e = err(&format!(
+        "{P}emissions = [ {{ gas = \"CO2\", origin = \"fossil\", amount = 1, unit = \"kg\", uncertainty = {{ type = \"normal\", sd = -1 }} }} ]\n"
+    ));
+    assert!(e.contains("process[0].emissions[0].uncertainty") && e.contains("sd must be ≥ 0"), "{e}");
+    let e = err(&format!(
+        "{P}inputs = [ {{ dataset = \"steel\", amount = 3, unit = \"kg\", uncertainty = {{ type = \"uniform\", min = 1, max = 2 }} }} ]\n"
+    ));
+    assert!(e.contains("the amount 3 lies outside its uncertainty range 1 … 2"), "{e}");
+}
+
+#[test]
+fn every_undefined_parameter_is_reported_at_once() {
+    let e = err(&format!("[parameters]\na = \"ghost + 1\"\nb = \"phantom * 2\"\n{P}"));
+    assert!(e.contains("'ghost'") && e.contains("'phantom'"), "{e}");
+}

@@ -99,12 +99,15 @@ impl Uncertainty {
                 if !(min <= mode && mode <= max && min < max) {
                     return Err(format!("triangular needs min ≤ mode ≤ max and min < max, got {min} ≤ {mode} ≤ {max}"));
                 }
-                Ok(())
+                within(amount, min, max)
             }
             Uncertainty::Uniform { min, max } => {
                 finite(min, "min")?;
                 finite(max, "max")?;
-                if min >= max { Err(format!("uniform needs min < max, got {min} and {max}")) } else { Ok(()) }
+                if min >= max {
+                    return Err(format!("uniform needs min < max, got {min} and {max}"));
+                }
+                within(amount, min, max)
             }
         }
     }
@@ -129,6 +132,16 @@ impl Uncertainty {
                 }
             }
         }
+    }
+}
+
+/// The deterministic amount must be a value the distribution can take, or Monte Carlo
+/// would describe another quantity than the one computed.
+fn within(amount: f64, min: f64, max: f64) -> Result<(), String> {
+    if (min..=max).contains(&amount) {
+        Ok(())
+    } else {
+        Err(format!("the amount {amount} lies outside its uncertainty range {min} … {max}"))
     }
 }
 

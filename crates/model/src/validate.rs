@@ -91,6 +91,19 @@ pub fn parameter_definitions(model: &ProductModel) -> Result<BTreeMap<String, De
             errors.push(ModelError::new(FieldPath::root().key("parameters").key(name.clone()).key("uncertainty"), e));
         }
     }
+    // Undefined names are found here, all at once; cycles when evaluating.
+    for (name, def) in &defs {
+        if let Definition::Formula(e) = def {
+            for v in e.variables() {
+                if !defs.contains_key(&v) {
+                    errors.push(ModelError::new(
+                        FieldPath::root().key("parameters").key(name.clone()),
+                        format!("parameter '{name}' refers to '{v}', which is not defined"),
+                    ));
+                }
+            }
+        }
+    }
     if errors.is_empty() { Ok(defs) } else { Err(errors) }
 }
 
@@ -436,7 +449,11 @@ pub fn evaluate(model: &ProductModel, overrides: &HashMap<String, f64>) -> Resul
             .iter()
             .enumerate()
             .map(|(k, inp)| {
-                let v = amount(&inp.amount, pp.clone().key("inputs").index(k).key("amount"), &mut errors);
+                let ip = pp.clone().key("inputs").index(k);
+                let v = amount(&inp.amount, ip.clone().key("amount"), &mut errors);
+                if let Err(e) = inp.uncertainty.check(v) {
+                    errors.push(ModelError::new(ip.key("uncertainty"), e));
+                }
                 if inp.avoided { -v } else { v }
             })
             .collect();
@@ -445,7 +462,11 @@ pub fn evaluate(model: &ProductModel, overrides: &HashMap<String, f64>) -> Resul
             .iter()
             .enumerate()
             .map(|(k, em)| {
-                let v = amount(&em.amount, pp.clone().key("emissions").index(k).key("amount"), &mut errors);
+                let ep = pp.clone().key("emissions").index(k);
+                let v = amount(&em.amount, ep.clone().key("amount"), &mut errors);
+                if let Err(e) = em.uncertainty.check(v) {
+                    errors.push(ModelError::new(ep.key("uncertainty"), e));
+                }
                 v * Unit::parse(&em.unit).map(|u| u.to_base).unwrap_or(1.0)
             })
             .collect();
