@@ -13,7 +13,10 @@ pub enum CalcError {
     Link(ModelError),
     /// The system of equations has no unique solution; names the processes involved.
     #[error("the product system cannot be solved: {message}")]
-    Singular { message: String, processes: Vec<String> },
+    Singular {
+        message: String,
+        processes: Vec<String>,
+    },
     #[error("method '{method}': {message}")]
     Method { method: String, message: String },
     #[error("Monte Carlo iteration {iteration}: {message}")]

@@ -9,9 +9,9 @@
 use crate::footprint::FootprintOptions;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use zuji_model::Uncertainty;
 use zuji_model::gwp::GwpTable;
 use zuji_model::lci::LciDatabase;
-use zuji_model::Uncertainty;
 use zuji_model::product::ProductModel;
 
 pub const ENGINE_VERSION: &str = concat!("zuji-calc ", env!("CARGO_PKG_VERSION"));
@@ -73,7 +73,16 @@ pub fn database_digest(db: &LciDatabase) -> String {
         for s in [&a.id, &a.name, &a.unit, &a.location] {
             field(&mut h, s.as_bytes());
         }
-        for s in [&a.name_zh, &a.year, &a.source, &a.url, &a.licence, &a.status, &a.category, &a.comment] {
+        for s in [
+            &a.name_zh,
+            &a.year,
+            &a.source,
+            &a.url,
+            &a.licence,
+            &a.status,
+            &a.category,
+            &a.comment,
+        ] {
             opt(&mut h, s);
         }
     }
@@ -102,7 +111,12 @@ pub fn database_digest(db: &LciDatabase) -> String {
 }
 
 impl Fingerprint {
-    pub fn of(model: &ProductModel, dbs: &[LciDatabase], method: &GwpTable, options: &FootprintOptions) -> Fingerprint {
+    pub fn of(
+        model: &ProductModel,
+        dbs: &[LciDatabase],
+        method: &GwpTable,
+        options: &FootprintOptions,
+    ) -> Fingerprint {
         let mut h = Sha256::new();
         field(&mut h, ENGINE_VERSION.as_bytes());
         // Serialising a model cannot fail: it holds only strings, numbers, maps and lists.
@@ -110,7 +124,11 @@ impl Fingerprint {
         field(&mut h, &canonical);
         let databases: Vec<DatabaseStamp> = dbs
             .iter()
-            .map(|db| DatabaseStamp { id: db.meta.id.clone(), version: db.meta.version.clone(), sha256: database_digest(db) })
+            .map(|db| DatabaseStamp {
+                id: db.meta.id.clone(),
+                version: db.meta.version.clone(),
+                sha256: database_digest(db),
+            })
             .collect();
         for d in &databases {
             for s in [&d.id, &d.version, &d.sha256] {
@@ -126,7 +144,13 @@ impl Fingerprint {
             h.update((mc.iterations as u64).to_le_bytes());
             h.update(mc.seed.to_le_bytes());
         }
-        h.update(options.sensitivity_step.map(f64::to_bits).unwrap_or(u64::MAX).to_le_bytes());
+        h.update(
+            options
+                .sensitivity_step
+                .map(f64::to_bits)
+                .unwrap_or(u64::MAX)
+                .to_le_bytes(),
+        );
         Fingerprint {
             sha256: hex(&h.finalize()),
             engine: ENGINE_VERSION.into(),

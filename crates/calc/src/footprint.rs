@@ -37,7 +37,12 @@ pub struct FootprintOptions {
 
 impl Default for FootprintOptions {
     fn default() -> Self {
-        FootprintOptions { tree_cutoff: 0.01, tree_depth: 8, monte_carlo: None, sensitivity_step: Some(0.1) }
+        FootprintOptions {
+            tree_cutoff: 0.01,
+            tree_depth: 8,
+            monte_carlo: None,
+            sensitivity_step: Some(0.1),
+        }
     }
 }
 
@@ -194,7 +199,9 @@ pub fn compute_footprint(
     }
     let item_sum: f64 = items.iter().map(|i| i.item.value).sum();
     if (item_sum - total).abs() > 1e-9 * total.abs().max(1e-12) {
-        warnings.push(format!("item contributions sum to {item_sum}, the total is {total}"));
+        warnings.push(format!(
+            "item contributions sum to {item_sum}, the total is {total}"
+        ));
     }
 
     let mut by_stage: BTreeMap<LifeCycleStage, f64> = BTreeMap::new();
@@ -227,14 +234,25 @@ pub fn compute_footprint(
             Origin::Unspecified => origin.unspecified += h,
         }
         if inventory[f] != 0.0 {
-            let gas = flow.gas.as_ref().map(|g| g.to_string()).unwrap_or_else(|| "other".into());
+            let gas = flow
+                .gas
+                .as_ref()
+                .map(|g| g.to_string())
+                .unwrap_or_else(|| "other".into());
             let e = gases.entry((gas, flow.origin)).or_default();
             e.0 += inventory[f];
             e.1 += h;
         }
     }
-    let mut by_gas: Vec<GasContribution> =
-        gases.into_iter().map(|((gas, origin), (mass, value))| GasContribution { gas, origin, mass, value }).collect();
+    let mut by_gas: Vec<GasContribution> = gases
+        .into_iter()
+        .map(|((gas, origin), (mass, value))| GasContribution {
+            gas,
+            origin,
+            mass,
+            value,
+        })
+        .collect();
     by_gas.sort_by(|a, b| b.value.abs().total_cmp(&a.value.abs()));
 
     let mut by_process: Vec<ProcessContribution> = model
@@ -263,11 +281,15 @@ pub fn compute_footprint(
         options.tree_depth,
     );
     let monte_carlo = match options.monte_carlo {
-        Some(mc) => Some(montecarlo::run(model, dbs, &system, &eval, &solved, &c, mc, progress)?),
+        Some(mc) => Some(montecarlo::run(
+            model, dbs, &system, &eval, &solved, &c, mc, progress,
+        )?),
         None => None,
     };
     let sensitivity = match options.sensitivity_step {
-        Some(step) => sensitivity::one_at_a_time(model, dbs, &system, &eval, &solved, &c, total, step),
+        Some(step) => {
+            sensitivity::one_at_a_time(model, dbs, &system, &eval, &solved, &c, total, step)
+        }
         None => Vec::new(),
     };
     let rating = (rated_abs > 0.0).then(|| rated_sum / rated_abs);
@@ -290,22 +312,39 @@ pub fn compute_footprint(
                 zuji_model::product::RecyclingApproach::AvoidedBurden => "avoided-burden".into(),
             },
         },
-        method: MethodSummary { id: method.id.clone(), name: method.name.clone() },
+        method: MethodSummary {
+            id: method.id.clone(),
+            name: method.name.clone(),
+        },
         total,
         by_stage: LifeCycleStage::ALL
             .iter()
-            .filter_map(|s| by_stage.get(s).map(|v| StageContribution { stage: *s, value: *v, share: share(*v) }))
+            .filter_map(|s| {
+                by_stage.get(s).map(|v| StageContribution {
+                    stage: *s,
+                    value: *v,
+                    share: share(*v),
+                })
+            })
             .collect(),
         by_gas,
         by_origin: origin,
         by_process,
         items: items_out,
         tree,
-        primary_data_share: if abs_sum > 0.0 { primary_abs / abs_sum } else { 0.0 },
+        primary_data_share: if abs_sum > 0.0 {
+            primary_abs / abs_sum
+        } else {
+            0.0
+        },
         data_quality: DataQualitySummary {
             rating,
             level: rating.map(DataQuality::level),
-            coverage: if abs_sum > 0.0 { rated_abs / abs_sum } else { 0.0 },
+            coverage: if abs_sum > 0.0 {
+                rated_abs / abs_sum
+            } else {
+                0.0
+            },
         },
         monte_carlo,
         sensitivity,
@@ -328,7 +367,13 @@ pub(crate) fn solve(
     let mut demand = vec![0.0; system.dim()];
     demand[system.reference_column] = eval.demand;
     let supply = lu.solve(&demand);
-    Ok(Solved { a, b, lu, demand, supply })
+    Ok(Solved {
+        a,
+        b,
+        lu,
+        demand,
+        supply,
+    })
 }
 
 /// Columns on a loop with `start`: reachable from it through inputs and reaching it back.
@@ -373,26 +418,43 @@ pub(crate) fn singular(
         format!("{} '{}'", l.kind, l.id)
     };
     // A column whose net production is zero or less produces nothing: the usual cause.
-    let mut processes: Vec<String> = (0..system.dim()).filter(|&c| a.get(c, c) <= 0.0).map(label).collect();
+    let mut processes: Vec<String> = (0..system.dim())
+        .filter(|&c| a.get(c, c) <= 0.0)
+        .map(label)
+        .collect();
     let mut message = if processes.is_empty() {
         e.to_string()
     } else {
-        format!("{} produce(s) nothing net of what they consume: {}", processes.len(), processes.join(", "))
+        format!(
+            "{} produce(s) nothing net of what they consume: {}",
+            processes.len(),
+            processes.join(", ")
+        )
     };
-    if let SolveError::Singular { column: Some(c), .. } = e {
+    if let SolveError::Singular {
+        column: Some(c), ..
+    } = e
+    {
         if c < system.dim() && processes.is_empty() {
             // The loop through the failing column: everything it reaches that reaches it back.
             let members = loop_through(a, c);
             processes = members.into_iter().map(label).collect();
             message = if processes.len() > 1 {
-                format!("{} form a loop that consumes all it produces ({e})", processes.join(", "))
+                format!(
+                    "{} form a loop that consumes all it produces ({e})",
+                    processes.join(", ")
+                )
             } else {
                 format!("{e} (involving {})", processes.join(", "))
             };
         }
     }
     if processes.is_empty() {
-        let all: Vec<String> = model.processes.iter().map(|p| format!("process '{}'", p.id)).collect();
+        let all: Vec<String> = model
+            .processes
+            .iter()
+            .map(|p| format!("process '{}'", p.id))
+            .collect();
         message = format!("{e}; check the loops among: {}", all.join(", "));
         processes = all;
     }
@@ -418,18 +480,29 @@ fn item_contributions(
     let mut out = Vec::new();
     for (p, proc_) in model.processes.iter().enumerate() {
         // Σ_q s_j(q) · share_q: the process's allocated activity level.
-        let level: f64 =
-            system.product_columns[p].iter().zip(&eval.processes[p].allocation).map(|(&j, share)| supply[j] * share).sum();
+        let level: f64 = system.product_columns[p]
+            .iter()
+            .zip(&eval.processes[p].allocation)
+            .map(|(&j, share)| supply[j] * share)
+            .sum();
         let default_primary = proc_.primary.unwrap_or(false);
         for (i, inp) in proc_.inputs.iter().enumerate() {
-            let Some(k) = system.providers[p][i] else { continue };
-            let value = level * eval.processes[p].inputs[i] * system.conversions[p][i] * unit_scores[k];
+            let Some(k) = system.providers[p][i] else {
+                continue;
+            };
+            let value =
+                level * eval.processes[p].inputs[i] * system.conversions[p][i] * unit_scores[k];
             let primary = inp.primary.unwrap_or(default_primary);
             let (what, primary_share, quality) = match inp.link() {
-                Ok(InputLink::Supplier(s)) => {
-                    (format!("supplier {}", s.id), s.primary_data_share.unwrap_or(if primary { 1.0 } else { 0.0 }), inp.quality.or(s.quality))
+                Ok(InputLink::Supplier(s)) => (
+                    format!("supplier {}", s.id),
+                    s.primary_data_share
+                        .unwrap_or(if primary { 1.0 } else { 0.0 }),
+                    inp.quality.or(s.quality),
+                ),
+                Ok(InputLink::Dataset(d)) => {
+                    (d.to_string(), if primary { 1.0 } else { 0.0 }, inp.quality)
                 }
-                Ok(InputLink::Dataset(d)) => (d.to_string(), if primary { 1.0 } else { 0.0 }, inp.quality),
                 _ => (String::new(), 0.0, inp.quality),
             };
             out.push(Item {

@@ -58,11 +58,28 @@ struct Entry {
     amount: f64,
     sign: f64,
     uncertainty: Uncertainty,
+    /// ln GSD of a lognormal (σ of the underlying normal), computed once.
+    log_gsd: f64,
 }
 
 impl Entry {
     fn triplet(&self) -> (usize, usize, f64) {
         (self.row, self.col, self.sign * self.amount)
+    }
+
+    /// A sampled matrix value, taking from `rng` only the draws the distribution needs
+    /// (a normal for lognormal and normal, a uniform for uniform and triangular), in
+    /// the same way as [`Uncertainty::sample`] — bit for bit, with ln GSD precomputed.
+    fn draw(&self, rng: &mut Rng) -> f64 {
+        let v = match self.uncertainty {
+            Uncertainty::None => self.amount,
+            Uncertainty::Lognormal { .. } => self.amount * (self.log_gsd * rng.standard_normal()).exp(),
+            Uncertainty::Normal { .. } => self.uncertainty.sample(self.amount, rng.standard_normal(), 0.5),
+            Uncertainty::Uniform { .. } | Uncertainty::Triangular { .. } => {
+                self.uncertainty.sample(self.amount, 0.0, rng.uniform01())
+            }
+        };
+        self.sign * v
     }
 }
 
@@ -387,9 +404,9 @@ impl FactorisedLci {
     /// Monte Carlo, calling `progress` after each iteration (from worker threads).
     ///
     /// Iterations run in parallel with rayon; iteration i draws from
-    /// `Rng::seed_from(seed, i)` in a fixed order (technosphere entries, then biosphere
-    /// entries, a normal and a uniform each), so the samples do not depend on the
-    /// number of threads.
+    /// `Rng::seed_from(seed, i)` in a fixed order (technosphere entries, then the
+    /// biosphere entries of flows the method characterises — the others cannot change
+    /// the score), so the samples do not depend on the number of threads.
     ///
     /// Solving a sampled A′: a numeric refactorisation of a 20,000-activity A costs
     /// about as much as the first factorisation (≈1 s here), whereas A′ is close to A.
@@ -413,48 +430,28 @@ impl FactorisedLci {
         let bio_uncertain = sys.biosphere_uncertain();
         let refactorisations = AtomicUsize::new(0);
 
+        // Only flows with a non-zero factor can move the score: the others are not sampled.
+        let scored_biosphere: Vec<(&Entry, f64)> =
+            sys.biosphere_entries.iter().filter_map(|e| c.get(e.row).filter(|f| **f != 0.0).map(|f| (e, *f))).collect();
         let run = |i: usize| -> Result<f64, LciError> {
             let mut rng = Rng::seed_from(config.seed, i as u64);
-            let mut sample = |entries: &[Entry]| -> Vec<(usize, usize, f64)> {
-                entries
-                    .iter()
-                    .map(|e| {
-                        if e.uncertainty.is_none() {
-                            e.triplet()
-                        } else {
-                            let z = rng.standard_normal();
-                            let u = rng.uniform01();
-                            (e.row, e.col, e.sign * e.uncertainty.sample(e.amount, z, u))
-                        }
-                    })
-                    .collect()
-            };
-            let tech = tech_uncertain.then(|| sample(&sys.technosphere_entries));
-            let bio = bio_uncertain.then(|| sample(&sys.biosphere_entries));
-            let supply = match tech {
-                None => base.supply.clone(),
-                Some(t) => {
-                    let a = sys.technosphere.with_values_from_triplets(&t);
-                    match self.lu.solve_preconditioned(
-                        &a,
-                        &base.demand,
-                        MC_TOLERANCE,
-                        MC_MAX_ITERATIONS,
-                    ) {
-                        Some(s) => s,
-                        None => {
-                            refactorisations.fetch_add(1, Ordering::Relaxed);
-                            self.lu
-                                .refactor(&a)
-                                .map_err(|e| sys.solve_error(e))?
-                                .solve(&base.demand)
-                        }
+            let supply = if tech_uncertain {
+                let t: Vec<_> = sys.technosphere_entries.iter().map(|e| (e.row, e.col, e.draw(&mut rng))).collect();
+                let a = sys.technosphere.with_values_from_triplets(&t);
+                match self.lu.solve_preconditioned(&a, &base.demand, MC_TOLERANCE, MC_MAX_ITERATIONS) {
+                    Some(s) => s,
+                    None => {
+                        refactorisations.fetch_add(1, Ordering::Relaxed);
+                        self.lu.refactor(&a).map_err(|e| sys.solve_error(e))?.solve(&base.demand)
                     }
                 }
+            } else {
+                base.supply.clone()
             };
-            let score = match bio {
-                None => score_of(&sys.biosphere, &c, &supply),
-                Some(b) => score_of(&sys.biosphere.with_values_from_triplets(&b), &c, &supply),
+            let score = if bio_uncertain {
+                scored_biosphere.iter().map(|(e, f)| f * e.draw(&mut rng) * supply[e.col]).sum()
+            } else {
+                score_of(&sys.biosphere, &c, &supply)
             };
             progress();
             if score.is_finite() {
@@ -780,23 +777,17 @@ mod tests {
         assert_eq!(one, two);
         // Each sample equals an exact solve of its own sampled system (checked for one
         // iteration by redrawing its numbers).
+        // Draw order: technosphere a←b (lognormal: a normal), b←a (triangular: a
+        // uniform), then biosphere a (normal: a normal), b (uniform: a uniform).
         let mut rng = crate::rng::Rng::seed_from(9, 17);
-        let mut draw = |u: Uncertainty, amount: f64| {
-            let z = rng.standard_normal();
-            let v = rng.uniform01();
-            u.sample(amount, z, v)
-        };
-        let ab = draw(Uncertainty::Lognormal { gsd: 1.3 }, 0.5);
-        let ba = draw(
-            Uncertainty::Triangular {
-                min: 0.05,
-                mode: None,
-                max: 0.2,
-            },
-            0.1,
-        );
-        let ea = draw(Uncertainty::Normal { sd: 0.1 }, 1.0);
-        let eb = draw(Uncertainty::Uniform { min: 1.5, max: 2.5 }, 2.0);
+        let z1 = rng.standard_normal();
+        let u1 = rng.uniform01();
+        let z2 = rng.standard_normal();
+        let u2 = rng.uniform01();
+        let ab = Uncertainty::Lognormal { gsd: 1.3 }.sample(0.5, z1, 0.0);
+        let ba = Uncertainty::Triangular { min: 0.05, mode: None, max: 0.2 }.sample(0.1, 0.0, u1);
+        let ea = Uncertainty::Normal { sd: 0.1 }.sample(1.0, z2, 0.0);
+        let eb = Uncertainty::Uniform { min: 1.5, max: 2.5 }.sample(2.0, 0.0, u2);
         // h_a = ea + ab h_b, h_b = eb + ba h_a → h_a = (ea + ab eb) / (1 − ab ba).
         let expect = (ea + ab * eb) / (1.0 - ab * ba);
         assert!(

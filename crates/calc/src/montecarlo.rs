@@ -69,10 +69,15 @@ pub(crate) fn run(
             let e = if overrides.is_empty() {
                 eval
             } else {
-                sampled_eval = evaluate(model, &overrides).map_err(|errs| CalcError::MonteCarlo {
-                    iteration: i,
-                    message: errs.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; "),
-                })?;
+                sampled_eval =
+                    evaluate(model, &overrides).map_err(|errs| CalcError::MonteCarlo {
+                        iteration: i,
+                        message: errs
+                            .iter()
+                            .map(|e| e.to_string())
+                            .collect::<Vec<_>>()
+                            .join("; "),
+                    })?;
                 &sampled_eval
             };
             let vals = system.values(model, e, dbs, Some(&mut rng));
@@ -90,7 +95,10 @@ pub(crate) fn run(
                         refactorised.fetch_add(1, Ordering::Relaxed);
                         base.lu
                             .refactor(&a)
-                            .map_err(|err| CalcError::MonteCarlo { iteration: i, message: err.to_string() })?
+                            .map_err(|err| CalcError::MonteCarlo {
+                                iteration: i,
+                                message: err.to_string(),
+                            })?
                             .solve(&demand)
                     }
                 }
@@ -142,7 +150,11 @@ impl Summary {
         // Shifted by the first sample: more accurate, and exact when every sample is equal.
         let x0 = samples.first().copied().unwrap_or(0.0);
         let mean = x0 + samples.iter().map(|x| x - x0).sum::<f64>() / n.max(1) as f64;
-        let var = if n > 1 { samples.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64 } else { 0.0 };
+        let var = if n > 1 {
+            samples.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64
+        } else {
+            0.0
+        };
         Summary {
             iterations: n,
             seed: 0,

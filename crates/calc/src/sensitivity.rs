@@ -34,14 +34,22 @@ pub(crate) fn one_at_a_time(
     step: f64,
 ) -> Vec<ParameterSensitivity> {
     let run = |name: &str, v: f64| -> Result<f64, String> {
-        let e = evaluate(model, &HashMap::from([(name.to_string(), v)]))
-            .map_err(|errs| errs.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; "))?;
+        let e = evaluate(model, &HashMap::from([(name.to_string(), v)])).map_err(|errs| {
+            errs.iter()
+                .map(|e| e.to_string())
+                .collect::<Vec<_>>()
+                .join("; ")
+        })?;
         let vals = system.values(model, &e, dbs, None);
         let a = base.a.with_values_from_triplets(&vals.a);
         let b = base.b.with_values_from_triplets(&vals.b);
         let mut demand = base.demand.clone();
         demand[system.reference_column] = e.demand;
-        let supply = base.lu.refactor(&a).map_err(|e| e.to_string())?.solve(&demand);
+        let supply = base
+            .lu
+            .refactor(&a)
+            .map_err(|e| e.to_string())?
+            .solve(&demand);
         Ok(total_of(&b, &supply, c))
     };
     let mut out: Vec<ParameterSensitivity> = eval
@@ -79,7 +87,11 @@ pub(crate) fn one_at_a_time(
         })
         .collect();
     out.sort_by(|a, b| {
-        b.elasticity.unwrap_or(0.0).abs().total_cmp(&a.elasticity.unwrap_or(0.0).abs()).then(a.parameter.cmp(&b.parameter))
+        b.elasticity
+            .unwrap_or(0.0)
+            .abs()
+            .total_cmp(&a.elasticity.unwrap_or(0.0).abs())
+            .then(a.parameter.cmp(&b.parameter))
     });
     out
 }

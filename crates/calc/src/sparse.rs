@@ -449,10 +449,21 @@ impl Factorisation {
         let (mut fwd, mut inv) = (vec![0usize; n], vec![0usize; n]);
         let mut mem = MemBuffer::try_new(amd::order_scratch::<usize>(n, t.row_idx.len()))
             .map_err(|_| SolveError::Backend("out of memory for the ordering".into()))?;
-        amd::order(&mut fwd, &mut inv, sym, amd::Control::default(), MemStack::new(&mut mem))
-            .map_err(|e| SolveError::Backend(format!("{e:?}")))?;
+        amd::order(
+            &mut fwd,
+            &mut inv,
+            sym,
+            amd::Control::default(),
+            MemStack::new(&mut mem),
+        )
+        .map_err(|e| SolveError::Backend(format!("{e:?}")))?;
         let ordering = Arc::new(Ordering { fwd, inv });
-        Self::numeric(Arc::clone(&a.pattern), Arc::clone(&a.transpose), ordering, a)
+        Self::numeric(
+            Arc::clone(&a.pattern),
+            Arc::clone(&a.transpose),
+            ordering,
+            a,
+        )
     }
 
     /// Numeric refactorisation re-using the symbolic analysis (same pattern).
@@ -461,7 +472,12 @@ impl Factorisation {
             return Err(SolveError::PatternMismatch);
         }
         a.structural_check()?;
-        Self::numeric(Arc::clone(&self.pattern), Arc::clone(&self.transpose), Arc::clone(&self.ordering), a)
+        Self::numeric(
+            Arc::clone(&self.pattern),
+            Arc::clone(&self.transpose),
+            Arc::clone(&self.ordering),
+            a,
+        )
     }
 
     fn numeric(
@@ -472,21 +488,35 @@ impl Factorisation {
     ) -> Result<Factorisation, SolveError> {
         let n = a.dim();
         let values = a.transpose_values();
-        let sym = SymbolicSparseColMatRef::new_checked(n, n, &transpose.col_ptr, None, &transpose.row_idx);
+        let sym = SymbolicSparseColMatRef::new_checked(
+            n,
+            n,
+            &transpose.col_ptr,
+            None,
+            &transpose.row_idx,
+        );
         let mat = SparseColMatRef::new(sym, &values);
-        let mut mem = MemBuffer::try_new(factorize_simplicial_numeric_lu_scratch::<usize, f64>(n, n))
-            .map_err(|_| SolveError::Backend("out of memory for the LU workspace".into()))?;
+        let mut mem =
+            MemBuffer::try_new(factorize_simplicial_numeric_lu_scratch::<usize, f64>(n, n))
+                .map_err(|_| SolveError::Backend("out of memory for the LU workspace".into()))?;
         let mut lu = SimplicialLu::new();
         let (mut row_fwd, mut row_inv) = (vec![0usize; n], vec![0usize; n]);
         let col_perm = PermRef::new_checked(&ordering.fwd, &ordering.inv, n);
-        let result =
-            factorize_simplicial_numeric_lu(&mut row_fwd, &mut row_inv, &mut lu, mat, col_perm, MemStack::new(&mut mem));
+        let result = factorize_simplicial_numeric_lu(
+            &mut row_fwd,
+            &mut row_inv,
+            &mut lu,
+            mat,
+            col_perm,
+            MemStack::new(&mut mem),
+        );
         if let Err(e) = result {
             return Err(match e {
                 // Pivot `index` is column `ordering.fwd[index]` of Aᵀ: that activity's product.
                 LuError::SymbolicSingular { index } => SolveError::Singular {
                     column: ordering.fwd.get(index).copied(),
-                    detail: "no pivot: the product's row is structurally dependent on others".into(),
+                    detail: "no pivot: the product's row is structurally dependent on others"
+                        .into(),
                 },
                 LuError::Generic(e) => SolveError::Backend(format!("{e:?}")),
             });
@@ -496,16 +526,32 @@ impl Factorisation {
         let u = lu.u_factor_unsorted();
         for j in 0..n {
             let end = u.col_ptr()[j + 1];
-            let pivot = if end > u.col_ptr()[j] { u.val()[end - 1] } else { 0.0 };
+            let pivot = if end > u.col_ptr()[j] {
+                u.val()[end - 1]
+            } else {
+                0.0
+            };
             if pivot == 0.0 || !pivot.is_finite() {
                 let column = ordering.fwd.get(j).copied();
                 return Err(SolveError::Singular {
                     column,
-                    detail: format!("zero pivot at the product of activity {}", column.unwrap_or(j)),
+                    detail: format!(
+                        "zero pivot at the product of activity {}",
+                        column.unwrap_or(j)
+                    ),
                 });
             }
         }
-        let f = Factorisation { pattern, transpose, ordering, numeric: Arc::new(Numeric { lu, row_fwd, row_inv }) };
+        let f = Factorisation {
+            pattern,
+            transpose,
+            ordering,
+            numeric: Arc::new(Numeric {
+                lu,
+                row_fwd,
+                row_inv,
+            }),
+        };
         f.probe(a)?;
         Ok(f)
     }
@@ -525,12 +571,18 @@ impl Factorisation {
         let ax = a.mul_vec(&x);
         let xnorm = x.iter().fold(0.0f64, |m, v| m.max(v.abs()));
         let scale = a.norm_inf() * xnorm + 1.0;
-        let (worst, res) =
-            ax.iter().enumerate().map(|(i, v)| (i, (v - 1.0).abs())).fold((0, 0.0), |m, r| if r.1 > m.1 { r } else { m });
+        let (worst, res) = ax
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (i, (v - 1.0).abs()))
+            .fold((0, 0.0), |m, r| if r.1 > m.1 { r } else { m });
         if res > RESIDUAL_LIMIT * scale {
             return Err(SolveError::Singular {
                 column: None,
-                detail: format!("the matrix is numerically singular (relative residual {:.1e} at row {worst})", res / scale),
+                detail: format!(
+                    "the matrix is numerically singular (relative residual {:.1e} at row {worst})",
+                    res / scale
+                ),
             });
         }
         Ok(())
@@ -563,17 +615,33 @@ impl Factorisation {
     /// `transposed_factor` selects a solve with (Aᵀ)ᵀ = A; otherwise with the factored Aᵀ.
     fn solve_in_place(&self, x: &mut [f64], transposed_factor: bool) {
         let n = self.dim();
-        assert_eq!(x.len(), n, "right-hand side length differs from the matrix dimension");
+        assert_eq!(
+            x.len(),
+            n,
+            "right-hand side length differs from the matrix dimension"
+        );
         let num = &self.numeric;
         let row_perm = PermRef::new_checked(&num.row_fwd, &num.row_inv, n);
         let col_perm = PermRef::new_checked(&self.ordering.fwd, &self.ordering.inv, n);
-        let mut mem = MemBuffer::new(simplicial::solve_in_place_scratch::<usize, f64>(n, 1, Par::Seq));
+        let mut mem = MemBuffer::new(simplicial::solve_in_place_scratch::<usize, f64>(
+            n,
+            1,
+            Par::Seq,
+        ));
         let stack = MemStack::new(&mut mem);
         let rhs = MatMut::from_column_major_slice_mut(x, n, 1);
         if transposed_factor {
-            num.lu.solve_transpose_in_place_with_conj(row_perm, col_perm, Conj::No, rhs, Par::Seq, stack);
+            num.lu.solve_transpose_in_place_with_conj(
+                row_perm,
+                col_perm,
+                Conj::No,
+                rhs,
+                Par::Seq,
+                stack,
+            );
         } else {
-            num.lu.solve_in_place_with_conj(row_perm, col_perm, Conj::No, rhs, Par::Seq, stack);
+            num.lu
+                .solve_in_place_with_conj(row_perm, col_perm, Conj::No, rhs, Par::Seq, stack);
         }
     }
 

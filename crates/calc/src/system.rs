@@ -46,16 +46,35 @@ pub struct SystemFlow {
 #[derive(Debug, Clone, Copy)]
 enum Value {
     /// Amount of product `product` of process `process`.
-    Production { process: usize, product: usize },
+    Production {
+        process: usize,
+        product: usize,
+    },
     /// −(input amount) × unit conversion × allocation share of `product`.
-    Input { process: usize, product: usize, input: usize, conversion: f64 },
+    Input {
+        process: usize,
+        product: usize,
+        input: usize,
+        conversion: f64,
+    },
     /// Emission amount (kg) × allocation share × sign of the origin.
-    Emission { process: usize, product: usize, emission: usize },
+    Emission {
+        process: usize,
+        product: usize,
+        emission: usize,
+    },
     /// The supplier's footprint per unit, as kg CO2e.
-    SupplierFootprint { process: usize, input: usize },
+    SupplierFootprint {
+        process: usize,
+        input: usize,
+    },
     Constant(f64),
     /// Exchange `exchange` of database `db`, negated for technosphere inputs.
-    Exchange { db: usize, exchange: usize, negate: bool },
+    Exchange {
+        db: usize,
+        exchange: usize,
+        negate: bool,
+    },
 }
 
 /// The system's structure and how to fill it with numbers.
@@ -88,14 +107,20 @@ pub struct SystemValues {
 /// that exactly one database has.
 pub fn resolve_dataset(dbs: &[LciDatabase], id: &str) -> Result<(usize, usize), String> {
     for (d, db) in dbs.iter().enumerate() {
-        if let Some(rest) = id.strip_prefix(&db.meta.id).and_then(|r| r.strip_prefix('/')) {
+        if let Some(rest) = id
+            .strip_prefix(&db.meta.id)
+            .and_then(|r| r.strip_prefix('/'))
+        {
             if let Some(a) = db.activity_position(rest) {
                 return Ok((d, a));
             }
         }
     }
-    let hits: Vec<(usize, usize)> =
-        dbs.iter().enumerate().filter_map(|(d, db)| db.activity_position(id).map(|a| (d, a))).collect();
+    let hits: Vec<(usize, usize)> = dbs
+        .iter()
+        .enumerate()
+        .filter_map(|(d, db)| db.activity_position(id).map(|a| (d, a)))
+        .collect();
     match hits.as_slice() {
         [one] => Ok(*one),
         [] => Err(format!(
@@ -103,27 +128,49 @@ pub fn resolve_dataset(dbs: &[LciDatabase], id: &str) -> Result<(usize, usize), 
             if dbs.is_empty() {
                 "(no database loaded)".to_string()
             } else {
-                dbs.iter().map(|d| format!("'{}' {}", d.meta.id, d.meta.version)).collect::<Vec<_>>().join(", ")
+                dbs.iter()
+                    .map(|d| format!("'{}' {}", d.meta.id, d.meta.version))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             }
         )),
         _ => Err(format!(
             "dataset '{id}' is in several databases ({}); prefix it with the database id",
-            hits.iter().map(|(d, _)| dbs[*d].meta.id.as_str()).collect::<Vec<_>>().join(", ")
+            hits.iter()
+                .map(|(d, _)| dbs[*d].meta.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
         )),
     }
 }
 
 fn input_path(p: usize, i: usize) -> FieldPath {
-    FieldPath::root().key("process").index(p).key("inputs").index(i)
+    FieldPath::root()
+        .key("process")
+        .index(p)
+        .key("inputs")
+        .index(i)
 }
 
 impl ProductSystem {
     /// Builds the structure. Links and units are checked here, against the databases.
-    pub fn build(model: &ProductModel, dbs: &[LciDatabase], method: &GwpTable) -> Result<ProductSystem, CalcError> {
+    pub fn build(
+        model: &ProductModel,
+        dbs: &[LciDatabase],
+        method: &GwpTable,
+    ) -> Result<ProductSystem, CalcError> {
         let mut cols = ColumnIndex::default();
         let mut product_columns: Vec<Vec<usize>> = Vec::new();
         for (p, proc_) in model.processes.iter().enumerate() {
-            let pc: Vec<usize> = (0..=proc_.coproducts.len()).map(|k| cols.insert(Column::Process { process: p, product: k }).0).collect();
+            let pc: Vec<usize> = (0..=proc_.coproducts.len())
+                .map(|k| {
+                    cols.insert(Column::Process {
+                        process: p,
+                        product: k,
+                    })
+                    .0
+                })
+                .collect();
             product_columns.push(pc);
         }
         let reference = model
@@ -145,49 +192,83 @@ impl ProductSystem {
             let mut row = Vec::new();
             for (i, inp) in proc_.inputs.iter().enumerate() {
                 let path = input_path(p, i);
-                let link_err = |field: &str, msg: String| CalcError::Link(ModelError::new(path.clone().key(field), msg));
+                let link_err = |field: &str, msg: String| {
+                    CalcError::Link(ModelError::new(path.clone().key(field), msg))
+                };
                 let from = Unit::parse(&inp.unit).map_err(|e| link_err("unit", e))?;
                 let convert = |to_unit: &str, what: &str| -> Result<f64, CalcError> {
-                    let to = Unit::parse(to_unit).map_err(|e| link_err("unit", format!("{what}: {e}")))?;
+                    let to = Unit::parse(to_unit)
+                        .map_err(|e| link_err("unit", format!("{what}: {e}")))?;
                     from.factor_to(&to).map_err(|e| {
-                        link_err("unit", format!("input {i} of process '{}' ({what}, expects {to_unit}): {e}", proc_.id))
+                        link_err(
+                            "unit",
+                            format!(
+                                "input {i} of process '{}' ({what}, expects {to_unit}): {e}",
+                                proc_.id
+                            ),
+                        )
                     })
                 };
-                let link = match inp.link().map_err(|e| CalcError::Link(ModelError::new(path.clone(), e)))? {
-                    InputLink::Process { id, product } => {
-                        let q = model
-                            .processes
-                            .iter()
-                            .position(|x| x.id == id)
-                            .ok_or_else(|| link_err("process", format!("no process has the id '{id}'")))?;
-                        let k = match product {
-                            None => 0,
-                            Some(pid) => {
-                                1 + model.processes[q]
-                                    .coproducts
-                                    .iter()
-                                    .position(|c| c.id.as_deref() == Some(pid))
-                                    .ok_or_else(|| link_err("product", format!("process '{id}' has no co-product '{pid}'")))?
+                let link =
+                    match inp
+                        .link()
+                        .map_err(|e| CalcError::Link(ModelError::new(path.clone(), e)))?
+                    {
+                        InputLink::Process { id, product } => {
+                            let q = model.processes.iter().position(|x| x.id == id).ok_or_else(
+                                || link_err("process", format!("no process has the id '{id}'")),
+                            )?;
+                            let k = match product {
+                                None => 0,
+                                Some(pid) => {
+                                    1 + model.processes[q]
+                                        .coproducts
+                                        .iter()
+                                        .position(|c| c.id.as_deref() == Some(pid))
+                                        .ok_or_else(|| {
+                                            link_err(
+                                                "product",
+                                                format!("process '{id}' has no co-product '{pid}'"),
+                                            )
+                                        })?
+                                }
+                            };
+                            let unit = if k == 0 {
+                                &model.processes[q].output.unit
+                            } else {
+                                &model.processes[q].coproducts[k - 1].unit
+                            };
+                            Link::Model {
+                                column: product_columns[q][k],
+                                conversion: convert(unit, &format!("process '{id}'"))?,
                             }
-                        };
-                        let unit = if k == 0 { &model.processes[q].output.unit } else { &model.processes[q].coproducts[k - 1].unit };
-                        Link::Model { column: product_columns[q][k], conversion: convert(unit, &format!("process '{id}'"))? }
-                    }
-                    InputLink::Supplier(s) => {
-                        let conversion = convert(&s.unit, &format!("supplier footprint '{}'", s.id))?;
-                        Link::Provider { column: cols.insert(Column::Supplier { process: p, input: i }).0, conversion }
-                    }
-                    InputLink::Dataset(id) => {
-                        let (d, a) = resolve_dataset(dbs, id).map_err(|e| link_err("dataset", e))?;
-                        let act = &dbs[d].activities[a];
-                        let conversion = convert(&act.unit, &format!("dataset '{id}'"))?;
-                        let (column, new) = cols.insert(Column::Background { db: d, activity: a });
-                        if new {
-                            bg_queue.push_back((d, a));
                         }
-                        Link::Provider { column, conversion }
-                    }
-                };
+                        InputLink::Supplier(s) => {
+                            let conversion =
+                                convert(&s.unit, &format!("supplier footprint '{}'", s.id))?;
+                            Link::Provider {
+                                column: cols
+                                    .insert(Column::Supplier {
+                                        process: p,
+                                        input: i,
+                                    })
+                                    .0,
+                                conversion,
+                            }
+                        }
+                        InputLink::Dataset(id) => {
+                            let (d, a) =
+                                resolve_dataset(dbs, id).map_err(|e| link_err("dataset", e))?;
+                            let act = &dbs[d].activities[a];
+                            let conversion = convert(&act.unit, &format!("dataset '{id}'"))?;
+                            let (column, new) =
+                                cols.insert(Column::Background { db: d, activity: a });
+                            if new {
+                                bg_queue.push_back((d, a));
+                            }
+                            Link::Provider { column, conversion }
+                        }
+                    };
                 row.push(link);
             }
             links.push(row);
@@ -208,13 +289,22 @@ impl ProductSystem {
             for &e in &by_activity[d][a] {
                 let ex = &dbs[d].exchanges[e];
                 if ex.kind == ExchangeKind::Technosphere {
-                    if cols.insert(Column::Background { db: d, activity: ex.input }).1 {
+                    if cols
+                        .insert(Column::Background {
+                            db: d,
+                            activity: ex.input,
+                        })
+                        .1
+                    {
                         bg_queue.push_back((d, ex.input));
                     }
                 }
             }
         }
-        let ColumnIndex { columns, index: col_index } = cols;
+        let ColumnIndex {
+            columns,
+            index: col_index,
+        } = cols;
 
         // Flows: database flows by (db, flow), direct emissions by (gas, origin).
         let mut flows: Vec<SystemFlow> = Vec::new();
@@ -227,22 +317,41 @@ impl ProductSystem {
         for (p, proc_) in model.processes.iter().enumerate() {
             for k in 0..=proc_.coproducts.len() {
                 let col = product_columns[p][k];
-                a_entries.push((col, col, Value::Production { process: p, product: k }));
+                a_entries.push((
+                    col,
+                    col,
+                    Value::Production {
+                        process: p,
+                        product: k,
+                    },
+                ));
                 for (i, link) in links[p].iter().enumerate() {
-                    let (Link::Model { column, conversion } | Link::Provider { column, conversion }) = *link;
-                    a_entries.push((column, col, Value::Input { process: p, product: k, input: i, conversion }));
+                    let (Link::Model { column, conversion }
+                    | Link::Provider { column, conversion }) = *link;
+                    a_entries.push((
+                        column,
+                        col,
+                        Value::Input {
+                            process: p,
+                            product: k,
+                            input: i,
+                            conversion,
+                        },
+                    ));
                 }
                 for (e, em) in proc_.emissions.iter().enumerate() {
                     let key = (em.gas.clone(), em.origin);
                     let row = match direct_flow.get(&key) {
                         Some(r) => *r,
                         None => {
-                            let factor = method.factor(&em.gas, em.origin).ok_or_else(|| CalcError::Method {
-                                method: method.id.clone(),
-                                message: format!(
-                                    "process '{}' emits {}, which has no GWP in {}",
-                                    proc_.id, em.gas, method.name
-                                ),
+                            let factor = method.factor(&em.gas, em.origin).ok_or_else(|| {
+                                CalcError::Method {
+                                    method: method.id.clone(),
+                                    message: format!(
+                                        "process '{}' emits {}, which has no GWP in {}",
+                                        proc_.id, em.gas, method.name
+                                    ),
+                                }
                             })?;
                             flows.push(SystemFlow {
                                 label: format!("{} ({}, direct)", em.gas, em.origin),
@@ -254,7 +363,15 @@ impl ProductSystem {
                             flows.len() - 1
                         }
                     };
-                    b_entries.push((row, col, Value::Emission { process: p, product: k, emission: e }));
+                    b_entries.push((
+                        row,
+                        col,
+                        Value::Emission {
+                            process: p,
+                            product: k,
+                            emission: e,
+                        },
+                    ));
                 }
             }
         }
@@ -272,19 +389,43 @@ impl ProductSystem {
                 Column::Process { .. } => {}
                 Column::Supplier { process, input } => {
                     a_entries.push((c, c, Value::Constant(1.0)));
-                    b_entries.push((supplier_flow, c, Value::SupplierFootprint { process, input }));
+                    b_entries.push((
+                        supplier_flow,
+                        c,
+                        Value::SupplierFootprint { process, input },
+                    ));
                 }
                 Column::Background { db, activity } => {
                     let dbr = &dbs[db];
-                    let method_factors: Option<HashMap<usize, f64>> =
-                        dbr.method(&method.id).map(|m| m.factors.iter().copied().collect());
+                    let method_factors: Option<HashMap<usize, f64>> = dbr
+                        .method(&method.id)
+                        .map(|m| m.factors.iter().copied().collect());
                     for &e in &by_activity[db][activity] {
                         let ex = &dbr.exchanges[e];
                         match ex.kind {
-                            ExchangeKind::Production => a_entries.push((c, c, Value::Exchange { db, exchange: e, negate: false })),
+                            ExchangeKind::Production => a_entries.push((
+                                c,
+                                c,
+                                Value::Exchange {
+                                    db,
+                                    exchange: e,
+                                    negate: false,
+                                },
+                            )),
                             ExchangeKind::Technosphere => {
-                                let row = col_index[&Column::Background { db, activity: ex.input }];
-                                a_entries.push((row, c, Value::Exchange { db, exchange: e, negate: true }));
+                                let row = col_index[&Column::Background {
+                                    db,
+                                    activity: ex.input,
+                                }];
+                                a_entries.push((
+                                    row,
+                                    c,
+                                    Value::Exchange {
+                                        db,
+                                        exchange: e,
+                                        negate: true,
+                                    },
+                                ));
                             }
                             ExchangeKind::Biosphere => {
                                 let row = match db_flow.get(&(db, ex.input)) {
@@ -318,7 +459,15 @@ impl ProductSystem {
                                         flows.len() - 1
                                     }
                                 };
-                                b_entries.push((row, c, Value::Exchange { db, exchange: e, negate: false }));
+                                b_entries.push((
+                                    row,
+                                    c,
+                                    Value::Exchange {
+                                        db,
+                                        exchange: e,
+                                        negate: false,
+                                    },
+                                ));
                             }
                         }
                     }
@@ -338,12 +487,25 @@ impl ProductSystem {
             .collect();
         let conversions = links
             .iter()
-            .map(|row| row.iter().map(|(Link::Model { conversion, .. } | Link::Provider { conversion, .. })| *conversion).collect())
+            .map(|row| {
+                row.iter()
+                    .map(
+                        |(Link::Model { conversion, .. } | Link::Provider { conversion, .. })| {
+                            *conversion
+                        },
+                    )
+                    .collect()
+            })
             .collect();
         let emission_factors = model
             .processes
             .iter()
-            .map(|p| p.emissions.iter().map(|e| flows[direct_flow[&(e.gas.clone(), e.origin)]].factor).collect())
+            .map(|p| {
+                p.emissions
+                    .iter()
+                    .map(|e| flows[direct_flow[&(e.gas.clone(), e.origin)]].factor)
+                    .collect()
+            })
             .collect();
         Ok(ProductSystem {
             columns,
@@ -398,7 +560,13 @@ impl ProductSystem {
                 p.inputs
                     .iter()
                     .zip(&e.inputs)
-                    .map(|(i, a)| if i.avoided { -sample(-*a, &i.uncertainty) } else { sample(*a, &i.uncertainty) })
+                    .map(|(i, a)| {
+                        if i.avoided {
+                            -sample(-*a, &i.uncertainty)
+                        } else {
+                            sample(*a, &i.uncertainty)
+                        }
+                    })
                     .collect()
             })
             .collect();
@@ -406,22 +574,44 @@ impl ProductSystem {
             .processes
             .iter()
             .zip(&eval.processes)
-            .map(|(p, e)| p.emissions.iter().zip(&e.emissions).map(|(m, a)| sample(*a, &m.uncertainty)).collect())
+            .map(|(p, e)| {
+                p.emissions
+                    .iter()
+                    .zip(&e.emissions)
+                    .map(|(m, a)| sample(*a, &m.uncertainty))
+                    .collect()
+            })
             .collect();
         let mut value = |v: &Value| -> f64 {
             match *v {
                 Value::Production { process, product } => eval.processes[process].products[product],
-                Value::Input { process, product, input, conversion } => {
-                    -inputs[process][input] * conversion * eval.processes[process].allocation[product]
+                Value::Input {
+                    process,
+                    product,
+                    input,
+                    conversion,
+                } => {
+                    -inputs[process][input]
+                        * conversion
+                        * eval.processes[process].allocation[product]
                 }
-                Value::Emission { process, product, emission } => {
-                    emissions[process][emission] * eval.processes[process].allocation[product]
-                }
-                Value::SupplierFootprint { process, input } => {
-                    model.processes[process].inputs[input].supplier.as_ref().map(|s| s.pcf).unwrap_or(0.0)
-                }
+                Value::Emission {
+                    process,
+                    product,
+                    emission,
+                } => emissions[process][emission] * eval.processes[process].allocation[product],
+                Value::SupplierFootprint { process, input } => model.processes[process].inputs
+                    [input]
+                    .supplier
+                    .as_ref()
+                    .map(|s| s.pcf)
+                    .unwrap_or(0.0),
                 Value::Constant(c) => c,
-                Value::Exchange { db, exchange, negate } => {
+                Value::Exchange {
+                    db,
+                    exchange,
+                    negate,
+                } => {
                     // Each database exchange enters exactly one entry, so it is sampled once.
                     let ex = &dbs[db].exchanges[exchange];
                     let a = sample(ex.amount, &ex.uncertainty);
@@ -429,8 +619,16 @@ impl ProductSystem {
                 }
             }
         };
-        let a = self.a_entries.iter().map(|(r, c, v)| (*r, *c, value(v))).collect();
-        let b = self.b_entries.iter().map(|(r, c, v)| (*r, *c, value(v))).collect();
+        let a = self
+            .a_entries
+            .iter()
+            .map(|(r, c, v)| (*r, *c, value(v)))
+            .collect();
+        let b = self
+            .b_entries
+            .iter()
+            .map(|(r, c, v)| (*r, *c, value(v)))
+            .collect();
         SystemValues { a, b }
     }
 
@@ -444,9 +642,18 @@ impl ProductSystem {
                     (p.id.clone(), p.output.unit.clone())
                 } else {
                     let co = &p.coproducts[product - 1];
-                    (format!("{}#{}", p.id, co.id.clone().unwrap_or_default()), co.unit.clone())
+                    (
+                        format!("{}#{}", p.id, co.id.clone().unwrap_or_default()),
+                        co.unit.clone(),
+                    )
                 };
-                ColumnLabel { kind: "process", id, name, unit, stage: Some(p.stage) }
+                ColumnLabel {
+                    kind: "process",
+                    id,
+                    name,
+                    unit,
+                    stage: Some(p.stage),
+                }
             }
             Column::Supplier { process, input } => {
                 let inp = &model.processes[process].inputs[input];
@@ -454,7 +661,9 @@ impl ProductSystem {
                 ColumnLabel {
                     kind: "supplier",
                     id: s.map(|s| s.id.clone()).unwrap_or_default(),
-                    name: s.and_then(|s| s.name.clone()).unwrap_or_else(|| s.map(|s| s.id.clone()).unwrap_or_default()),
+                    name: s
+                        .and_then(|s| s.name.clone())
+                        .unwrap_or_else(|| s.map(|s| s.id.clone()).unwrap_or_default()),
                     unit: s.map(|s| s.unit.clone()).unwrap_or_default(),
                     stage: inp.stage,
                 }

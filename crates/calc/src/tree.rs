@@ -50,7 +50,18 @@ pub(crate) fn contribution_tree(
         }
     }
     let direct = solved.b.transpose_mul_vec(c);
-    let ctx = Ctx { system, model, dbs, solved, unit_scores, direct: &direct, columns: &columns, total, cutoff, max_depth };
+    let ctx = Ctx {
+        system,
+        model,
+        dbs,
+        solved,
+        unit_scores,
+        direct: &direct,
+        columns: &columns,
+        total,
+        cutoff,
+        max_depth,
+    };
     let root = system.reference_column;
     ctx.node(root, solved.demand[root], 0)
 }
@@ -70,7 +81,11 @@ struct Ctx<'a> {
 
 impl Ctx<'_> {
     fn share(&self, v: f64) -> f64 {
-        if self.total != 0.0 { v / self.total } else { 0.0 }
+        if self.total != 0.0 {
+            v / self.total
+        } else {
+            0.0
+        }
     }
 
     fn node(&self, col: usize, amount: f64, depth: usize) -> ContributionNode {

@@ -30,9 +30,19 @@ inputs = [ { dataset = "heat", amount = 4, unit = "MJ" } ]
     );
     let r = footprint(&m).unwrap();
     assert_close(r.total, 1.11976, "total");
-    let stage = |s| r.by_stage.iter().find(|x| x.stage == s).map(|x| x.value).unwrap_or(0.0);
+    let stage = |s| {
+        r.by_stage
+            .iter()
+            .find(|x| x.stage == s)
+            .map(|x| x.value)
+            .unwrap_or(0.0)
+    };
     assert_close(stage(LifeCycleStage::Production), 1.0, "production stage");
-    assert_close(stage(LifeCycleStage::RawMaterialAcquisition), 0.11976, "raw material stage");
+    assert_close(
+        stage(LifeCycleStage::RawMaterialAcquisition),
+        0.11976,
+        "raw material stage",
+    );
     let ch4 = r.by_gas.iter().find(|g| g.gas == "CH4").unwrap();
     assert_close(ch4.mass, 0.0012, "CH4 mass");
     assert_close(ch4.value, 0.03576, "CH4 CO2e");
@@ -75,7 +85,11 @@ emissions = [ { gas = "CO2", origin = "fossil", amount = 3, unit = "kg" } ]
     assert_close(by("C"), 0.3 / 0.99, "C");
 }
 
-fn coproduct_model(allocation: &str, main_extra: &str, co_extra: &str) -> zuji_model::product::ProductModel {
+fn coproduct_model(
+    allocation: &str,
+    main_extra: &str,
+    co_extra: &str,
+) -> zuji_model::product::ProductModel {
     model(&format!(
         r#"
 [[process]]
@@ -100,9 +114,22 @@ fn a_co_product_split_by_each_allocation_method() {
     //   physical, energy content 20 and 40 MJ/kg: 200/(200+200) → 30 × 0.5 / 10 = 1.5
     let cases = [
         (coproduct_model("physical", "", ""), 2.0),
-        (coproduct_model("economic", ", price = 3", ", price = 1"), 30.0 * 6.0 / 7.0 / 10.0),
-        (coproduct_model("explicit", ", allocation_factor = 0.8", ", allocation_factor = 0.2"), 2.4),
-        (coproduct_model("physical", ", property = 20", ", property = 40"), 1.5),
+        (
+            coproduct_model("economic", ", price = 3", ", price = 1"),
+            30.0 * 6.0 / 7.0 / 10.0,
+        ),
+        (
+            coproduct_model(
+                "explicit",
+                ", allocation_factor = 0.8",
+                ", allocation_factor = 0.2",
+            ),
+            2.4,
+        ),
+        (
+            coproduct_model("physical", ", property = 20", ", property = 40"),
+            1.5,
+        ),
     ];
     for (m, want) in cases {
         let r = footprint(&m).unwrap();
@@ -140,7 +167,10 @@ fn unit_conversions_into_the_providers_units() {
     // 3.6 MJ of electricity = 1 kWh at 0.5          = 0.5
     // 400 kg·km by truck = 0.4 t·km at 0.1          = 0.04
     // declared unit 2 kg of a process that outputs 1000 g → demand 2 → total 2 × 1.54 = 3.08
-    let header = HEADER.replace(r#"declared_unit = { amount = 1, unit = "kg" }"#, r#"declared_unit = { amount = 2, unit = "kg" }"#);
+    let header = HEADER.replace(
+        r#"declared_unit = { amount = 1, unit = "kg" }"#,
+        r#"declared_unit = { amount = 2, unit = "kg" }"#,
+    );
     let m = model_with_header(
         &header,
         r#"
@@ -157,7 +187,11 @@ inputs = [
     );
     let r = footprint(&m).unwrap();
     assert_close(r.total, 3.08, "total");
-    let dist = r.by_stage.iter().find(|s| s.stage == LifeCycleStage::Distribution).unwrap();
+    let dist = r
+        .by_stage
+        .iter()
+        .find(|s| s.stage == LifeCycleStage::Distribution)
+        .unwrap();
     assert_close(dist.value, 0.08, "distribution = 2 × 0.04");
 }
 
@@ -187,7 +221,11 @@ emissions = [
     assert_close(r.by_origin.biogenic_removals, -1.6, "removals");
     assert_close(r.by_origin.biogenic_emissions, 1.87, "biogenic emissions");
     assert_close(r.by_origin.fossil, 0.5, "fossil");
-    let eol = r.by_stage.iter().find(|s| s.stage == LifeCycleStage::EndOfLife).unwrap();
+    let eol = r
+        .by_stage
+        .iter()
+        .find(|s| s.stage == LifeCycleStage::EndOfLife)
+        .unwrap();
     assert_close(eol.value, 1.87, "end of life");
 }
 
@@ -214,7 +252,11 @@ inputs = [
     let r = footprint(&m).unwrap();
     assert_close(r.total, 18.61, "total");
     assert_close(r.by_origin.aircraft, 2.0, "aircraft");
-    let eol = r.by_stage.iter().find(|s| s.stage == LifeCycleStage::EndOfLife).unwrap();
+    let eol = r
+        .by_stage
+        .iter()
+        .find(|s| s.stage == LifeCycleStage::EndOfLife)
+        .unwrap();
     assert_close(eol.value, -1.51, "end-of-life credit");
 }
 
@@ -265,7 +307,11 @@ inputs = [ { dataset = "steel", amount = "steel", unit = "kg" } ]
     let r = footprint(&m).unwrap();
     assert_close(r.total, 3.0, "total");
     // elasticity of the total to `mass`: total = 2·mass·0.75 over the ±10 % range → 1
-    let s = r.sensitivity.iter().find(|s| s.parameter == "mass").unwrap();
+    let s = r
+        .sensitivity
+        .iter()
+        .find(|s| s.parameter == "mass")
+        .unwrap();
     assert_close(s.elasticity.unwrap(), 1.0, "elasticity");
 }
 
@@ -320,12 +366,60 @@ inputs = [
 "#,
     );
     let opts = zuji_calc::FootprintOptions {
-        monte_carlo: Some(zuji_calc::MonteCarloOptions { iterations: 4000, seed: 3 }),
+        monte_carlo: Some(zuji_calc::MonteCarloOptions {
+            iterations: 4000,
+            seed: 3,
+        }),
         ..Default::default()
     };
     let r = zuji_calc::compute_footprint(&m, &background(), &ar6(), &opts, None).unwrap();
     assert_close(r.total, 7.55, "deterministic");
     let mc = r.monte_carlo.unwrap();
     assert!((mc.mean - 7.55).abs() < 0.03 * 7.55, "mean {}", mc.mean);
-    assert!(mc.p2_5 > 15.1 - 0.6 * 15.1 - 1e-9 && mc.p97_5 < 15.1 - 0.4 * 15.1 + 1e-9, "{mc:?}");
+    assert!(
+        mc.p2_5 > 15.1 - 0.6 * 15.1 - 1e-9 && mc.p97_5 < 15.1 - 0.4 * 15.1 + 1e-9,
+        "{mc:?}"
+    );
+}
+
+#[test]
+fn allocation_prices_can_follow_parameters() {
+    // Economic allocation with prices from parameters: 30 kg CO2e over 10 kg product at
+    // price p = 3 and 5 kg by-product at 1 → 30 × 30/35 / 10 = 2.571428…
+    // Sensitivity to p: share(p) = 10p / (10p + 5); d ln share / d ln p = 5 / (10p + 5)
+    // = 5/35 at p = 3; the ±10 % central difference gives
+    // ((33/38 − 27/32) / (30/35)) / 0.2 = 0.142605… (exact for the finite step).
+    let m = model(
+        r#"
+[parameters]
+p = 3
+[[process]]
+id = "R"
+stage = "production"
+allocation = "economic"
+output = { amount = 10, unit = "kg", price = "p" }
+coproducts = [ { id = "by", amount = 5, unit = "kg", price = "p / 3" } ]
+inputs = [ { dataset = "electricity", amount = 30, unit = "kWh" } ]
+emissions = [ { gas = "CO2", origin = "fossil", amount = 15, unit = "kg" } ]
+"#,
+    );
+    let r = footprint(&m).unwrap();
+    assert_close(r.total, 30.0 * 6.0 / 7.0 / 10.0, "total");
+    // Both prices scale together here, so shares — and the total — do not move with p.
+    assert_close(r.sensitivity[0].elasticity.unwrap(), 0.0, "elasticity when both prices follow p");
+    let m2 = model(&r#"
+[parameters]
+p = 3
+[[process]]
+id = "R"
+stage = "production"
+allocation = "economic"
+output = { amount = 10, unit = "kg", price = "p" }
+coproducts = [ { id = "by", amount = 5, unit = "kg", price = 1 } ]
+inputs = [ { dataset = "electricity", amount = 30, unit = "kWh" } ]
+emissions = [ { gas = "CO2", origin = "fossil", amount = 15, unit = "kg" } ]
+"#.to_string());
+    let r2 = footprint(&m2).unwrap();
+    let want = ((33.0 / 38.0 - 27.0 / 32.0) / (30.0 / 35.0)) / 0.2;
+    assert!((r2.sensitivity[0].elasticity.unwrap() - want).abs() < 1e-9, "{:?}", r2.sensitivity[0]);
 }

@@ -9,13 +9,29 @@ use zuji_model::product::ProductModel;
 /// A random chain-with-loops model: n processes, each with an electricity input, a
 /// steel input, a direct CO2 and CH4 emission, and a link to the next process; the last
 /// links back to the first with a small amount (a loop).
-fn random_model(n: usize, amounts: &[f64], back: f64, declared: f64, stages: &[usize]) -> ProductModel {
-    let stage_names = ["raw-material-acquisition", "production", "distribution", "use", "end-of-life"];
+fn random_model(
+    n: usize,
+    amounts: &[f64],
+    back: f64,
+    declared: f64,
+    stages: &[usize],
+) -> ProductModel {
+    let stage_names = [
+        "raw-material-acquisition",
+        "production",
+        "distribution",
+        "use",
+        "end-of-life",
+    ];
     let mut body = String::new();
     for i in 0..n {
         let a = |k: usize| amounts[(i * 5 + k) % amounts.len()];
         let next = if i + 1 < n {
-            format!("{{ process = \"p{}\", amount = {}, unit = \"kg\" }},", i + 1, a(0))
+            format!(
+                "{{ process = \"p{}\", amount = {}, unit = \"kg\" }},",
+                i + 1,
+                a(0)
+            )
         } else {
             format!("{{ process = \"p0\", amount = {back}, unit = \"kg\" }},")
         };
@@ -118,18 +134,47 @@ proptest! {
 #[test]
 fn the_fingerprint_covers_database_method_and_options() {
     let m = random_model(2, &[1.0, 2.0, 3.0, 4.0, 5.0], 0.1, 1.0, &[1]);
-    let base = compute_footprint(&m, &background(), &ar6(), &FootprintOptions::default(), None).unwrap();
+    let base = compute_footprint(
+        &m,
+        &background(),
+        &ar6(),
+        &FootprintOptions::default(),
+        None,
+    )
+    .unwrap();
     let mut db = background();
     db[0].exchanges[1].amount *= 1.0 + 1e-12;
     let other_db = compute_footprint(&m, &db, &ar6(), &FootprintOptions::default(), None).unwrap();
-    assert_ne!(base.fingerprint.sha256, other_db.fingerprint.sha256, "a database value changed");
+    assert_ne!(
+        base.fingerprint.sha256, other_db.fingerprint.sha256,
+        "a database value changed"
+    );
     let mut method = ar6();
     method.values.values_mut().next().unwrap().value += 1e-9;
-    let other_method = compute_footprint(&m, &background(), &method, &FootprintOptions::default(), None).unwrap();
-    assert_ne!(base.fingerprint.sha256, other_method.fingerprint.sha256, "a GWP changed");
-    let mc = FootprintOptions { monte_carlo: Some(MonteCarloOptions { iterations: 10, seed: 1 }), ..Default::default() };
+    let other_method = compute_footprint(
+        &m,
+        &background(),
+        &method,
+        &FootprintOptions::default(),
+        None,
+    )
+    .unwrap();
+    assert_ne!(
+        base.fingerprint.sha256, other_method.fingerprint.sha256,
+        "a GWP changed"
+    );
+    let mc = FootprintOptions {
+        monte_carlo: Some(MonteCarloOptions {
+            iterations: 10,
+            seed: 1,
+        }),
+        ..Default::default()
+    };
     let with_mc = compute_footprint(&m, &background(), &ar6(), &mc, None).unwrap();
-    assert_ne!(base.fingerprint.sha256, with_mc.fingerprint.sha256, "Monte Carlo settings changed");
+    assert_ne!(
+        base.fingerprint.sha256, with_mc.fingerprint.sha256,
+        "Monte Carlo settings changed"
+    );
 }
 
 #[test]
@@ -149,10 +194,24 @@ inputs = [
 emissions = [ { gas = "CO2", origin = "fossil", amount = 1, unit = "kg", uncertainty = { type = "uniform", min = 0.5, max = 1.5 } } ]
 "#,
     );
-    let opts = FootprintOptions { monte_carlo: Some(MonteCarloOptions { iterations: 2000, seed: 7 }), ..Default::default() };
+    let opts = FootprintOptions {
+        monte_carlo: Some(MonteCarloOptions {
+            iterations: 2000,
+            seed: 7,
+        }),
+        ..Default::default()
+    };
     let run = |threads: usize| {
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
-        pool.install(|| compute_footprint(&m, &background(), &ar6(), &opts, None).unwrap().monte_carlo.unwrap())
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        pool.install(|| {
+            compute_footprint(&m, &background(), &ar6(), &opts, None)
+                .unwrap()
+                .monte_carlo
+                .unwrap()
+        })
     };
     let one = run(1);
     let two = run(2);

@@ -19,13 +19,20 @@ impl DatabaseArgs {
     pub fn load(&self) -> anyhow::Result<Vec<LciDatabase>> {
         let mut out = Vec::new();
         if !self.no_default_db {
-            out.push(zuji_formats::default_db::default_database().context("loading the bundled default database")?);
+            out.push(
+                zuji_formats::default_db::default_database()
+                    .context("loading the bundled default database")?,
+            );
         }
         for dir in &self.dbs {
             let db = zuji_formats::tabular::read_tabular(dir)
                 .with_context(|| format!("loading the database in {}", dir.display()))?;
             if out.iter().any(|d: &LciDatabase| d.meta.id == db.meta.id) {
-                anyhow::bail!("two databases have the id '{}' ({}); give one a different id in its database.toml", db.meta.id, dir.display());
+                anyhow::bail!(
+                    "two databases have the id '{}' ({}); give one a different id in its database.toml",
+                    db.meta.id,
+                    dir.display()
+                );
             }
             out.push(db);
         }

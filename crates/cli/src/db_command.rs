@@ -59,10 +59,16 @@ pub fn run(args: &DbArgs) -> anyhow::Result<()> {
             }
         }
         DbCommand::Show { id, method } => {
-            let (d, a) = zuji_calc::system::resolve_dataset(&dbs, id).map_err(anyhow::Error::msg)?;
+            let (d, a) =
+                zuji_calc::system::resolve_dataset(&dbs, id).map_err(anyhow::Error::msg)?;
             show(&dbs[d], a, method)?;
         }
-        DbCommand::Search { query, geography, year, limit } => {
+        DbCommand::Search {
+            query,
+            geography,
+            year,
+            limit,
+        } => {
             let words: Vec<String> = query.iter().map(|w| w.to_lowercase()).collect();
             let mut n = 0;
             for db in &dbs {
@@ -75,8 +81,12 @@ pub fn run(args: &DbArgs) -> anyhow::Result<()> {
                         a.category.as_deref().unwrap_or("")
                     )
                     .to_lowercase();
-                    let geo_ok = geography.as_ref().is_none_or(|g| a.location.to_lowercase().contains(&g.to_lowercase()));
-                    let year_ok = year.as_ref().is_none_or(|y| a.year.as_deref() == Some(y.as_str()));
+                    let geo_ok = geography
+                        .as_ref()
+                        .is_none_or(|g| a.location.to_lowercase().contains(&g.to_lowercase()));
+                    let year_ok = year
+                        .as_ref()
+                        .is_none_or(|y| a.year.as_deref() == Some(y.as_str()));
                     if words.iter().all(|w| hay.contains(w)) && geo_ok && year_ok {
                         n += 1;
                         if n <= *limit {
@@ -87,9 +97,16 @@ pub fn run(args: &DbArgs) -> anyhow::Result<()> {
                                 a.unit,
                                 a.location,
                                 a.year.as_deref().unwrap_or("-"),
-                                a.status.as_deref().filter(|s| !s.is_empty()).map(|s| format!(", {s}")).unwrap_or_default(),
+                                a.status
+                                    .as_deref()
+                                    .filter(|s| !s.is_empty())
+                                    .map(|s| format!(", {s}"))
+                                    .unwrap_or_default(),
                                 a.name,
-                                a.name_zh.as_deref().map(|z| format!(" / {z}")).unwrap_or_default()
+                                a.name_zh
+                                    .as_deref()
+                                    .map(|z| format!(" / {z}"))
+                                    .unwrap_or_default()
                             );
                         }
                     }
@@ -131,13 +148,28 @@ fn show(db: &LciDatabase, a: usize, method: &str) -> anyhow::Result<()> {
     println!("  exchanges per {} {}:", 1, act.unit);
     for e in db.exchanges.iter().filter(|e| e.activity == a) {
         let (what, unit) = match e.kind {
-            ExchangeKind::Biosphere => (db.flows[e.input].id.clone(), db.flows[e.input].unit.clone()),
-            _ => (db.activities[e.input].id.clone(), db.activities[e.input].unit.clone()),
+            ExchangeKind::Biosphere => {
+                (db.flows[e.input].id.clone(), db.flows[e.input].unit.clone())
+            }
+            _ => (
+                db.activities[e.input].id.clone(),
+                db.activities[e.input].unit.clone(),
+            ),
         };
-        println!("    {:<13} {:<50} {:>14.6e} {unit}", e.kind.as_str(), what, e.amount);
+        println!(
+            "    {:<13} {:<50} {:>14.6e} {unit}",
+            e.kind.as_str(),
+            what,
+            e.amount
+        );
     }
-    let system = LciSystem::build(db).context("building the database's matrices")?.factorise()?;
+    let system = LciSystem::build(db)
+        .context("building the database's matrices")?
+        .factorise()?;
     let score = system.score_one(a, method)?;
-    println!("  score ({method}): {:.6} kg CO2e per {} (cradle-to-gate of this dataset)", score.score, act.unit);
+    println!(
+        "  score ({method}): {:.6} kg CO2e per {} (cradle-to-gate of this dataset)",
+        score.score, act.unit
+    );
     Ok(())
 }

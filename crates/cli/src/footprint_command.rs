@@ -6,10 +6,12 @@ use anyhow::{Context, anyhow, bail};
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::path::PathBuf;
-use zuji_calc::footprint::{FootprintOptions, FootprintResult, MonteCarloOptions, compute_footprint};
+use zuji_calc::CalcError;
+use zuji_calc::footprint::{
+    FootprintOptions, FootprintResult, MonteCarloOptions, compute_footprint,
+};
 use zuji_calc::system::ProductSystem;
 use zuji_calc::tree::ContributionNode;
-use zuji_calc::CalcError;
 use zuji_formats::product_model::{LoadedModel, read_product_model};
 use zuji_model::validate::validate as validate_model;
 
@@ -62,7 +64,11 @@ fn explain(loaded: &LoadedModel, e: CalcError) -> anyhow::Error {
             "{} has {} problem(s):\n{}",
             loaded.file,
             errors.len(),
-            errors.iter().map(|e| format!("  {}", loaded.describe(e))).collect::<Vec<_>>().join("\n")
+            errors
+                .iter()
+                .map(|e| format!("  {}", loaded.describe(e)))
+                .collect::<Vec<_>>()
+                .join("\n")
         ),
         CalcError::Link(e) => anyhow!("{}", loaded.describe(&e)),
         other => anyhow!("{}: {other}", loaded.file),
@@ -77,7 +83,8 @@ pub fn validate(args: &ValidateArgs) -> anyhow::Result<()> {
     }
     let dbs = args.dbs.load()?;
     let method = zuji_formats::default_db::gwp_table(&args.method).map_err(|e| anyhow!(e))?;
-    let system = ProductSystem::build(&loaded.model, &dbs, &method).map_err(|e| explain(&loaded, e))?;
+    let system =
+        ProductSystem::build(&loaded.model, &dbs, &method).map_err(|e| explain(&loaded, e))?;
     let m = &loaded.model;
     println!(
         "{}: OK — {} process(es), {} input(s), {} emission(s), {} parameter(s); system of {} columns over {}",
@@ -87,21 +94,30 @@ pub fn validate(args: &ValidateArgs) -> anyhow::Result<()> {
         m.processes.iter().map(|p| p.emissions.len()).sum::<usize>(),
         m.parameters.len(),
         system.dim(),
-        dbs.iter().map(|d| format!("{} {}", d.meta.id, d.meta.version)).collect::<Vec<_>>().join(", ")
+        dbs.iter()
+            .map(|d| format!("{} {}", d.meta.id, d.meta.version))
+            .collect::<Vec<_>>()
+            .join(", ")
     );
     Ok(())
 }
 
 pub fn run(args: &FootprintArgs) -> anyhow::Result<()> {
     if !(0.0..1.0).contains(&args.cutoff) {
-        bail!("--cutoff is a share of the total between 0 and 1, got {}", args.cutoff);
+        bail!(
+            "--cutoff is a share of the total between 0 and 1, got {}",
+            args.cutoff
+        );
     }
     let loaded = read_product_model(&args.model)?;
     let dbs = args.dbs.load()?;
     let method = zuji_formats::default_db::gwp_table(&args.method).map_err(|e| anyhow!(e))?;
     let options = FootprintOptions {
         tree_cutoff: args.cutoff,
-        monte_carlo: (args.monte_carlo > 0).then_some(MonteCarloOptions { iterations: args.monte_carlo, seed: args.seed }),
+        monte_carlo: (args.monte_carlo > 0).then_some(MonteCarloOptions {
+            iterations: args.monte_carlo,
+            seed: args.seed,
+        }),
         ..FootprintOptions::default()
     };
     let bar = (args.monte_carlo >= 200).then(|| {
@@ -117,13 +133,17 @@ pub fn run(args: &FootprintArgs) -> anyhow::Result<()> {
             b.set_position(n as u64);
         }
     };
-    let result = compute_footprint(&loaded.model, &dbs, &method, &options, Some(&tick)).map_err(|e| explain(&loaded, e))?;
+    let result = compute_footprint(&loaded.model, &dbs, &method, &options, Some(&tick))
+        .map_err(|e| explain(&loaded, e))?;
     if let Some(b) = bar {
         b.finish_and_clear();
     }
     let lang = Lang::resolve(args.lang);
     match args.format {
-        OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&result).context("writing JSON")?),
+        OutputFormat::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&result).context("writing JSON")?
+        ),
         OutputFormat::Csv => print_csv(&result)?,
         OutputFormat::Table => print_table(&result, lang, args.cutoff),
     }
@@ -137,8 +157,16 @@ fn pct(v: f64) -> String {
 fn print_table(r: &FootprintResult, lang: Lang, cutoff: f64) {
     let p = &r.product;
     let name = match lang {
-        Lang::En => format!("{} / {}", p.name_en.as_deref().unwrap_or(""), p.name_zh.as_deref().unwrap_or("")),
-        _ => format!("{} / {}", p.name_zh.as_deref().unwrap_or(""), p.name_en.as_deref().unwrap_or("")),
+        Lang::En => format!(
+            "{} / {}",
+            p.name_en.as_deref().unwrap_or(""),
+            p.name_zh.as_deref().unwrap_or("")
+        ),
+        _ => format!(
+            "{} / {}",
+            p.name_zh.as_deref().unwrap_or(""),
+            p.name_en.as_deref().unwrap_or("")
+        ),
     };
     println!("{} — {name}", t(lang, Msg::Title));
     println!(
@@ -148,21 +176,45 @@ fn print_table(r: &FootprintResult, lang: Lang, cutoff: f64) {
         p.boundary,
         p.geography,
         p.reference_period,
-        p.pcr.as_ref().map(|x| format!(", PCR {x}")).unwrap_or_default()
+        p.pcr
+            .as_ref()
+            .map(|x| format!(", PCR {x}"))
+            .unwrap_or_default()
     );
     println!("  {}: {}", t(lang, Msg::Method), r.method.name);
     println!();
-    println!("  {:<40} {:>14.4} kg CO2e {} {}", t(lang, Msg::Total), r.total, t(lang, Msg::Per), p.declared_unit);
+    println!(
+        "  {:<40} {:>14.4} kg CO2e {} {}",
+        t(lang, Msg::Total),
+        r.total,
+        t(lang, Msg::Per),
+        p.declared_unit
+    );
     println!();
     println!("{}", t(lang, Msg::ByStage));
     for s in &r.by_stage {
-        println!("  {:<40} {:>14.4} {}", stage(lang, s.stage), s.value, pct(s.share));
+        println!(
+            "  {:<40} {:>14.4} {}",
+            stage(lang, s.stage),
+            s.value,
+            pct(s.share)
+        );
     }
     println!();
     println!("{}", t(lang, Msg::ByGas));
     for g in &r.by_gas {
-        let share = if r.total != 0.0 { g.value / r.total } else { 0.0 };
-        println!("  {:<40} {:>14.4} {}   ({:.6} kg)", format!("{} {}", g.gas, g.origin), g.value, pct(share), g.mass);
+        let share = if r.total != 0.0 {
+            g.value / r.total
+        } else {
+            0.0
+        };
+        println!(
+            "  {:<40} {:>14.4} {}   ({:.6} kg)",
+            format!("{} {}", g.gas, g.origin),
+            g.value,
+            pct(share),
+            g.mass
+        );
     }
     println!();
     println!("{}", t(lang, Msg::Separately));
@@ -180,14 +232,23 @@ fn print_table(r: &FootprintResult, lang: Lang, cutoff: f64) {
     println!();
     println!("{}", t(lang, Msg::ByProcess));
     for pc in &r.by_process {
-        println!("  {:<40} {:>14.4} {}   [{}]", pc.id, pc.value, pct(pc.share), stage(lang, pc.stage));
+        println!(
+            "  {:<40} {:>14.4} {}   [{}]",
+            pc.id,
+            pc.value,
+            pct(pc.share),
+            stage(lang, pc.stage)
+        );
     }
     println!();
     println!("{}", t(lang, Msg::Hotspots));
     for it in r.items.iter().take(10) {
         println!(
             "  {:<40} {:>14.4} {}   {} {}",
-            format!("{} ← {}", it.process, it.what).chars().take(40).collect::<String>(),
+            format!("{} ← {}", it.process, it.what)
+                .chars()
+                .take(40)
+                .collect::<String>(),
             it.value,
             pct(it.share),
             stage(lang, it.stage),
@@ -199,29 +260,55 @@ fn print_table(r: &FootprintResult, lang: Lang, cutoff: f64) {
     print_tree(&r.tree, 1);
     if let Some(mc) = &r.monte_carlo {
         println!();
-        println!("{} — N = {}, seed = {}", t(lang, Msg::Uncertainty), mc.iterations, mc.seed);
+        println!(
+            "{} — N = {}, seed = {}",
+            t(lang, Msg::Uncertainty),
+            mc.iterations,
+            mc.seed
+        );
         println!("  {:<40} {:>14.4}", t(lang, Msg::Mean), mc.mean);
         println!("  {:<40} {:>14.4}", t(lang, Msg::Median), mc.median);
-        println!("  {:<40} {:>14.4} … {:.4}", t(lang, Msg::Interval), mc.p2_5, mc.p97_5);
+        println!(
+            "  {:<40} {:>14.4} … {:.4}",
+            t(lang, Msg::Interval),
+            mc.p2_5,
+            mc.p97_5
+        );
     }
     if !r.sensitivity.is_empty() {
         println!();
         println!("{}", t(lang, Msg::Sensitivity));
         for s in r.sensitivity.iter().take(10) {
             match s.elasticity {
-                Some(e) => println!("  {:<40} {:>14.4}   ({} = {})", s.parameter, e, s.parameter, s.value),
-                None => println!("  {:<40} {:>14}   {}", s.parameter, "–", s.note.as_deref().unwrap_or("")),
+                Some(e) => println!(
+                    "  {:<40} {:>14.4}   ({} = {})",
+                    s.parameter, e, s.parameter, s.value
+                ),
+                None => println!(
+                    "  {:<40} {:>14}   {}",
+                    s.parameter,
+                    "–",
+                    s.note.as_deref().unwrap_or("")
+                ),
             }
         }
     }
     println!();
     println!("{}", t(lang, Msg::DataQuality));
-    println!("  {:<40} {}", t(lang, Msg::PrimaryShare), pct(r.primary_data_share));
+    println!(
+        "  {:<40} {}",
+        t(lang, Msg::PrimaryShare),
+        pct(r.primary_data_share)
+    );
     match (r.data_quality.rating, r.data_quality.level) {
         (Some(x), Some(l)) => println!("  {:<40} {:>6.2} ({l})", t(lang, Msg::Rating), x),
         _ => println!("  {:<40} {}", t(lang, Msg::Rating), t(lang, Msg::NotRated)),
     }
-    println!("  {:<40} {}", t(lang, Msg::Coverage), pct(r.data_quality.coverage));
+    println!(
+        "  {:<40} {}",
+        t(lang, Msg::Coverage),
+        pct(r.data_quality.coverage)
+    );
     if !r.warnings.is_empty() {
         println!();
         println!("{}", t(lang, Msg::Warnings));
@@ -236,14 +323,24 @@ fn print_table(r: &FootprintResult, lang: Lang, cutoff: f64) {
         "  {}; {}; {}",
         r.fingerprint.engine,
         r.fingerprint.method,
-        r.fingerprint.databases.iter().map(|d| format!("{} {}", d.id, d.version)).collect::<Vec<_>>().join(", ")
+        r.fingerprint
+            .databases
+            .iter()
+            .map(|d| format!("{} {}", d.id, d.version))
+            .collect::<Vec<_>>()
+            .join(", ")
     );
 }
 
 fn print_tree(n: &ContributionNode, depth: usize) {
     let label = match n.kind {
         "direct" | "rest" => n.name.clone(),
-        _ => format!("{} ({:.4} {})", if n.id.is_empty() { &n.name } else { &n.id }, n.amount, n.unit),
+        _ => format!(
+            "{} ({:.4} {})",
+            if n.id.is_empty() { &n.name } else { &n.id },
+            n.amount,
+            n.unit
+        ),
     };
     let indent = "  ".repeat(depth);
     let text: String = format!("{indent}{label}").chars().take(72).collect();
@@ -257,7 +354,9 @@ fn print_csv(r: &FootprintResult) -> anyhow::Result<()> {
     let mut w = csv::Writer::from_writer(std::io::stdout());
     w.write_record(["section", "key", "value_kg_co2e", "share"])?;
     let share = |v: f64| if r.total != 0.0 { v / r.total } else { 0.0 };
-    let mut row = |section: &str, key: &str, v: f64| w.write_record([section, key, &format!("{v}"), &format!("{}", share(v))]);
+    let mut row = |section: &str, key: &str, v: f64| {
+        w.write_record([section, key, &format!("{v}"), &format!("{}", share(v))])
+    };
     row("total", &r.product.declared_unit, r.total)?;
     for s in &r.by_stage {
         row("stage", s.stage.as_str(), s.value)?;
@@ -283,11 +382,22 @@ fn print_csv(r: &FootprintResult) -> anyhow::Result<()> {
         row("item", &format!("{} <- {}", it.process, it.what), it.value)?;
     }
     if let Some(mc) = &r.monte_carlo {
-        for (k, v) in [("mean", mc.mean), ("median", mc.median), ("p2.5", mc.p2_5), ("p97.5", mc.p97_5), ("sd", mc.sd)] {
+        for (k, v) in [
+            ("mean", mc.mean),
+            ("median", mc.median),
+            ("p2.5", mc.p2_5),
+            ("p97.5", mc.p97_5),
+            ("sd", mc.sd),
+        ] {
             row("monte-carlo", k, v)?;
         }
     }
-    w.write_record(["quality", "primary-data-share", &format!("{}", r.primary_data_share), ""])?;
+    w.write_record([
+        "quality",
+        "primary-data-share",
+        &format!("{}", r.primary_data_share),
+        "",
+    ])?;
     w.write_record(["fingerprint", "sha256", &r.fingerprint.sha256, ""])?;
     w.flush()?;
     Ok(())

@@ -18,8 +18,15 @@ impl Lang {
         if let Some(l) = explicit {
             return l;
         }
-        let env = std::env::var("LC_ALL").or_else(|_| std::env::var("LANG")).unwrap_or_default().to_lowercase();
-        if env.starts_with("zh_tw") || env.starts_with("zh_hk") || env.starts_with("zh_mo") || env.contains("hant") {
+        let env = std::env::var("LC_ALL")
+            .or_else(|_| std::env::var("LANG"))
+            .unwrap_or_default()
+            .to_lowercase();
+        if env.starts_with("zh_tw")
+            || env.starts_with("zh_hk")
+            || env.starts_with("zh_mo")
+            || env.contains("hant")
+        {
             Lang::ZhHant
         } else if env.starts_with("zh") {
             Lang::ZhHans

@@ -13,7 +13,11 @@ mod i18n;
 mod lci_command;
 
 #[derive(Parser, Debug)]
-#[command(name = "zuji", version, about = "Zuji 足迹 — product carbon footprints (ISO 14067, GB/T 24067)")]
+#[command(
+    name = "zuji",
+    version,
+    about = "Zuji 足迹 — product carbon footprints (ISO 14067, GB/T 24067)"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -4,7 +4,11 @@ use std::path::PathBuf;
 use std::process::{Command, Output};
 
 fn zuji(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_zuji")).args(args).env("LANG", "C").output().expect("run zuji")
+    Command::new(env!("CARGO_BIN_EXE_zuji"))
+        .args(args)
+        .env("LANG", "C")
+        .output()
+        .expect("run zuji")
 }
 
 fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> PathBuf {
@@ -35,45 +39,87 @@ fn footprint_of_a_model_on_the_default_database() {
     let dir = tempfile::tempdir().unwrap();
     let m = write(&dir, "m.toml", MODEL);
     let out = zuji(&["footprint", m.to_str().unwrap(), "--format", "json"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let total = v["total"].as_f64().unwrap();
     assert!((total - 6.205).abs() < 1e-12, "{total}");
     assert_eq!(v["fingerprint"]["databases"][0]["id"], "zuji-default");
     // AR5 changes nothing here: the factor is an aggregated CO2e value.
-    let out5 = zuji(&["footprint", m.to_str().unwrap(), "--format", "csv", "--method", "ar5"]);
+    let out5 = zuji(&[
+        "footprint",
+        m.to_str().unwrap(),
+        "--format",
+        "csv",
+        "--method",
+        "ar5",
+    ]);
     let text = String::from_utf8(out5.stdout).unwrap();
-    assert!(text.lines().nth(1).unwrap().starts_with("total,1 kg,6.205"), "{text}");
+    assert!(
+        text.lines().nth(1).unwrap().starts_with("total,1 kg,6.205"),
+        "{text}"
+    );
 }
 
 #[test]
 fn the_table_speaks_three_languages() {
     let dir = tempfile::tempdir().unwrap();
     let m = write(&dir, "m.toml", MODEL);
-    for (lang, word) in [("en", "Product carbon footprint"), ("zh-Hans", "产品碳足迹"), ("zh-Hant", "產品碳足跡")] {
+    for (lang, word) in [
+        ("en", "Product carbon footprint"),
+        ("zh-Hans", "产品碳足迹"),
+        ("zh-Hant", "產品碳足跡"),
+    ] {
         let out = zuji(&["footprint", m.to_str().unwrap(), "--lang", lang]);
-        assert!(String::from_utf8_lossy(&out.stdout).contains(word), "{lang}");
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains(word),
+            "{lang}"
+        );
     }
 }
 
 #[test]
 fn errors_name_file_line_and_field_and_exit_non_zero() {
     let dir = tempfile::tempdir().unwrap();
-    let bad = write(&dir, "bad.toml", &MODEL.replace("unit = \"kWh\"", "unit = \"kg\""));
+    let bad = write(
+        &dir,
+        "bad.toml",
+        &MODEL.replace("unit = \"kWh\"", "unit = \"kg\""),
+    );
     let out = zuji(&["footprint", bad.to_str().unwrap()]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("bad.toml:13: process[0].inputs[0].unit"), "{err}");
-    assert!(err.contains("cannot convert kg (mass) to kWh (energy)"), "{err}");
+    assert!(
+        err.contains("bad.toml:13: process[0].inputs[0].unit"),
+        "{err}"
+    );
+    assert!(
+        err.contains("cannot convert kg (mass) to kWh (energy)"),
+        "{err}"
+    );
 
     let out = zuji(&["validate", bad.to_str().unwrap()]);
     assert!(!out.status.success());
 
-    let cyclic = write(&dir, "cyclic.toml", &format!("{MODEL}\n[parameters]\na = \"b\"\nb = \"a\"\n"));
-    let err = String::from_utf8_lossy(&zuji(&["validate", cyclic.to_str().unwrap()]).stderr).to_string();
-    assert!(err.contains("cyclic.toml:16: parameters.a") && err.contains("a → b → a"), "{err}");
+    let cyclic = write(
+        &dir,
+        "cyclic.toml",
+        &format!("{MODEL}\n[parameters]\na = \"b\"\nb = \"a\"\n"),
+    );
+    let err =
+        String::from_utf8_lossy(&zuji(&["validate", cyclic.to_str().unwrap()]).stderr).to_string();
+    assert!(
+        err.contains("cyclic.toml:16: parameters.a") && err.contains("a → b → a"),
+        "{err}"
+    );
 
-    let out = zuji(&["footprint", dir.path().join("missing.toml").to_str().unwrap()]);
+    let out = zuji(&[
+        "footprint",
+        dir.path().join("missing.toml").to_str().unwrap(),
+    ]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("missing.toml"));
     let out = zuji(&["footprint", bad.to_str().unwrap(), "--method", "ar4"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown method 'ar4'"));
@@ -86,7 +132,10 @@ fn validate_reports_the_system_it_would_build() {
     let out = zuji(&["validate", m.to_str().unwrap()]);
     assert!(out.status.success());
     let s = String::from_utf8_lossy(&out.stdout);
-    assert!(s.contains("OK — 1 process(es), 1 input(s)") && s.contains("zuji-default 2026.1"), "{s}");
+    assert!(
+        s.contains("OK — 1 process(es), 1 input(s)") && s.contains("zuji-default 2026.1"),
+        "{s}"
+    );
 }
 
 #[test]
@@ -95,13 +144,22 @@ fn db_commands_browse_the_default_database() {
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("zuji-default 2026.1"));
     let out = zuji(&["db", "search", "广东", "--year", "2022"]);
     let s = String::from_utf8_lossy(&out.stdout);
-    assert!(s.contains("electricity/cn/province/guangdong/2022/co2"), "{s}");
-    let out = zuji(&["db", "show", "zuji-default/electricity/cn/national/2023/footprint"]);
+    assert!(
+        s.contains("electricity/cn/province/guangdong/2022/co2"),
+        "{s}"
+    );
+    let out = zuji(&[
+        "db",
+        "show",
+        "zuji-default/electricity/cn/national/2023/footprint",
+    ]);
     let s = String::from_utf8_lossy(&out.stdout);
     assert!(s.contains("score (ar6): 0.620500 kg CO2e per kWh"), "{s}");
     let out = zuji(&["db", "show", "no/such/dataset"]);
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("no background dataset 'no/such/dataset'"));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("no background dataset 'no/such/dataset'")
+    );
 }
 
 #[test]
@@ -110,17 +168,47 @@ fn an_extra_database_folder_is_searched_too() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("mydb");
     std::fs::create_dir(&db).unwrap();
-    std::fs::write(db.join("activities.csv"), "id,name,unit,location\nwidget,widget,kg,CN\n").unwrap();
-    std::fs::write(db.join("flows.csv"), "id,name,compartment,unit,gas,origin\nco2,carbon dioxide,air,kg,CO2,fossil\n").unwrap();
+    std::fs::write(
+        db.join("activities.csv"),
+        "id,name,unit,location\nwidget,widget,kg,CN\n",
+    )
+    .unwrap();
+    std::fs::write(
+        db.join("flows.csv"),
+        "id,name,compartment,unit,gas,origin\nco2,carbon dioxide,air,kg,CO2,fossil\n",
+    )
+    .unwrap();
     std::fs::write(
         db.join("exchanges.csv"),
         "activity_id,kind,input_id,amount\nwidget,production,widget,1\nwidget,biosphere,co2,3\n",
     )
     .unwrap();
-    std::fs::write(db.join("characterization.csv"), "method,flow_id,factor\nar6,co2,1\n").unwrap();
-    let m = write(&dir, "m.toml", &MODEL.replace("electricity/cn/national/2023/footprint", "mydb/widget").replace("unit = \"kWh\"", "unit = \"kg\"").replace("amount = 10,", "amount = 1,"));
-    let out = zuji(&["footprint", m.to_str().unwrap(), "--db", db.to_str().unwrap(), "--format", "json"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    std::fs::write(
+        db.join("characterization.csv"),
+        "method,flow_id,factor\nar6,co2,1\n",
+    )
+    .unwrap();
+    let m = write(
+        &dir,
+        "m.toml",
+        &MODEL
+            .replace("electricity/cn/national/2023/footprint", "mydb/widget")
+            .replace("unit = \"kWh\"", "unit = \"kg\"")
+            .replace("amount = 10,", "amount = 1,"),
+    );
+    let out = zuji(&[
+        "footprint",
+        m.to_str().unwrap(),
+        "--db",
+        db.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["total"].as_f64().unwrap(), 3.0);
 }

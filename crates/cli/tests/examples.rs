@@ -36,7 +36,9 @@ use std::path::PathBuf;
 use std::process::Command;
 
 fn example(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples")
+        .join(name)
 }
 
 /// Runs `zuji footprint examples/<name> --format json` and parses the result.
@@ -57,7 +59,10 @@ fn footprint(name: &str) -> Value {
 
 fn assert_close(got: f64, expected: f64, what: &str) {
     let rel = (got - expected).abs() / expected.abs().max(1e-12);
-    assert!(rel <= 1e-9, "{what}: got {got}, expected {expected} (relative error {rel:e})");
+    assert!(
+        rel <= 1e-9,
+        "{what}: got {got}, expected {expected} (relative error {rel:e})"
+    );
 }
 
 fn num(v: &Value, path: &[&str]) -> f64 {
@@ -65,7 +70,8 @@ fn num(v: &Value, path: &[&str]) -> f64 {
     for p in path {
         cur = &cur[*p];
     }
-    cur.as_f64().unwrap_or_else(|| panic!("{path:?} is not a number in the result"))
+    cur.as_f64()
+        .unwrap_or_else(|| panic!("{path:?} is not a number in the result"))
 }
 
 fn stage(v: &Value, name: &str) -> f64 {
@@ -89,8 +95,16 @@ const EXAMPLES: [&str; 5] = [
 #[test]
 fn every_example_validates() {
     for name in EXAMPLES {
-        let out = Command::new(env!("CARGO_BIN_EXE_zuji")).arg("validate").arg(example(name)).output().unwrap();
-        assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stderr));
+        let out = Command::new(env!("CARGO_BIN_EXE_zuji"))
+            .arg("validate")
+            .arg(example(name))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 }
 
@@ -99,8 +113,16 @@ fn every_example_has_a_primary_data_share_between_0_and_1_and_no_warnings() {
     for name in EXAMPLES {
         let r = footprint(name);
         let share = num(&r, &["primary_data_share"]);
-        assert!((0.0..=1.0).contains(&share), "{name}: primary_data_share {share}");
-        assert_eq!(r["warnings"].as_array().map(Vec::len), Some(0), "{name}: {}", r["warnings"]);
+        assert!(
+            (0.0..=1.0).contains(&share),
+            "{name}: primary_data_share {share}"
+        );
+        assert_eq!(
+            r["warnings"].as_array().map(Vec::len),
+            Some(0),
+            "{name}: {}",
+            r["warnings"]
+        );
     }
 }
 
@@ -118,9 +140,17 @@ fn every_example_has_a_primary_data_share_between_0_and_1_and_no_warnings() {
 fn lfp_battery_pack_matches_hand_calculation() {
     let r = footprint("lfp-battery-pack.toml");
     assert_close(num(&r, &["total"]), 78.75195955, "LFP total");
-    assert_close(stage(&r, "raw-material-acquisition"), 42.69527955, "LFP raw-material stage");
+    assert_close(
+        stage(&r, "raw-material-acquisition"),
+        42.69527955,
+        "LFP raw-material stage",
+    );
     assert_close(stage(&r, "production"), 36.05668, "LFP production stage");
-    assert_close(num(&r, &["primary_data_share"]), (36.05668 + 0.6 * 25.29468) / 78.75195955, "LFP primary share");
+    assert_close(
+        num(&r, &["primary_data_share"]),
+        (36.05668 + 0.6 * 25.29468) / 78.75195955,
+        "LFP primary share",
+    );
 }
 
 // c-Si PV module, per 1 m².
@@ -151,9 +181,17 @@ fn pv_module_matches_hand_calculation() {
         + 0.00269 / 0.80 * 546.562691667
         + 0.00269 / 0.80 * 9000.0 / 1000.0 * 0.5313
         + 3.32 * 0.6205;
-    assert_close(expected, 94.0179355340, "PV hand sum (check of the comment)");
+    assert_close(
+        expected,
+        94.0179355340,
+        "PV hand sum (check of the comment)",
+    );
     assert_close(num(&r, &["total"]), expected, "PV total");
-    assert_close(num(&r, &["by_origin", "aircraft"]), 0.01607846625, "PV aircraft part");
+    assert_close(
+        num(&r, &["by_origin", "aircraft"]),
+        0.01607846625,
+        "PV aircraft part",
+    );
     assert_close(stage(&r, "production"), 2.06006, "PV production stage");
 }
 
@@ -192,12 +230,28 @@ fn cotton_tshirt_matches_hand_calculation() {
         + 0.00017 * 496.78228
         - biogenic
         + biogenic;
-    assert_close(expected, 4.66940712285, "T-shirt hand sum (check of the comment)");
+    assert_close(
+        expected,
+        4.66940712285,
+        "T-shirt hand sum (check of the comment)",
+    );
     assert_close(num(&r, &["total"]), expected, "T-shirt total");
-    assert_close(num(&r, &["by_origin", "biogenic_removals"]), -0.27685273928, "T-shirt biogenic removals");
-    assert_close(num(&r, &["by_origin", "biogenic_emissions"]), 0.27685273928, "T-shirt biogenic emissions");
+    assert_close(
+        num(&r, &["by_origin", "biogenic_removals"]),
+        -0.27685273928,
+        "T-shirt biogenic removals",
+    );
+    assert_close(
+        num(&r, &["by_origin", "biogenic_emissions"]),
+        0.27685273928,
+        "T-shirt biogenic emissions",
+    );
     assert_close(stage(&r, "use"), 3.34278 * 0.5777, "T-shirt use stage");
-    assert_close(stage(&r, "end-of-life"), 0.00017 * 496.78228 + biogenic, "T-shirt end-of-life stage");
+    assert_close(
+        stage(&r, "end-of-life"),
+        0.00017 * 496.78228 + biogenic,
+        "T-shirt end-of-life stage",
+    );
     assert_eq!(num(&r, &["by_origin", "aircraft"]), 0.0);
 }
 
@@ -214,10 +268,22 @@ fn hot_rolled_steel_coil_matches_hand_calculation() {
     let r = footprint("hot-rolled-steel-coil.toml");
     let nm3 = 1300.0 / 38.931;
     let expected = 1000.0 / 0.97 * 1.92 + nm3 * 2.1862520601 + 110.0 * 0.6205;
-    assert_close(expected, 2120.6406733, "steel hand sum (check of the comment)");
+    assert_close(
+        expected,
+        2120.6406733,
+        "steel hand sum (check of the comment)",
+    );
     assert_close(num(&r, &["total"]), expected, "steel total");
-    assert_close(stage(&r, "raw-material-acquisition"), 1000.0 / 0.97 * 1.92, "steel raw-material stage");
-    assert_close(num(&r, &["by_origin", "fossil"]), 1000.0 / 0.97 * 1.92 + nm3 * (2.1840291 + 3.8931e-5 * 29.8), "steel fossil");
+    assert_close(
+        stage(&r, "raw-material-acquisition"),
+        1000.0 / 0.97 * 1.92,
+        "steel raw-material stage",
+    );
+    assert_close(
+        num(&r, &["by_origin", "fossil"]),
+        1000.0 / 0.97 * 1.92 + nm3 * (2.1840291 + 3.8931e-5 * 29.8),
+        "steel fossil",
+    );
 }
 
 // Aluminium extrusion profile, per 1 t, economic allocation and avoided burden.
@@ -242,10 +308,20 @@ fn aluminium_extrusion_matches_hand_calculation() {
     let billet = share / 0.85;
     let net_scrap = f64::max(0.0, 0.90 - 0.20 / 0.85);
     let eol = net_scrap * 995.0779 - net_scrap * 20000.0 + 0.10 * 8.98311;
-    let expected = billet * (0.8 * 20000.0 + 0.2 * 995.0779) + billet * (350.0 * 0.6205 + 30.0 * 2.1862520601) + eol;
-    assert_close(expected, 4638.4151283, "aluminium hand sum (check of the comment)");
+    let expected = billet * (0.8 * 20000.0 + 0.2 * 995.0779)
+        + billet * (350.0 * 0.6205 + 30.0 * 2.1862520601)
+        + eol;
+    assert_close(
+        expected,
+        4638.4151283,
+        "aluminium hand sum (check of the comment)",
+    );
     assert_close(num(&r, &["total"]), expected, "aluminium total");
-    assert_close(stage(&r, "end-of-life"), -12631.7852025, "aluminium end-of-life stage (credit included)");
+    assert_close(
+        stage(&r, "end-of-life"),
+        -12631.7852025,
+        "aluminium end-of-life stage (credit included)",
+    );
     assert_eq!(r["product"]["recycling_approach"], "avoided-burden");
 }
 
@@ -263,16 +339,26 @@ fn aluminium_extrusion_matches_hand_calculation() {
 //   DQR: (0.31025 × 1.5 + 1.92 × 2.6) / (0.31025 + 1.92) = 5.457375 / 2.23025   = 2.446979038
 #[test]
 fn worked_example_of_the_docs_matches_hand_calculation_in_toml_and_json() {
-    for name in ["steel-bracket-worked-example.toml", "steel-bracket-worked-example.json"] {
+    for name in [
+        "steel-bracket-worked-example.toml",
+        "steel-bracket-worked-example.json",
+    ] {
         let r = footprint(name);
         assert_close(num(&r, &["total"]), 2.454438, name);
         assert_close(stage(&r, "raw-material-acquisition"), 2.0441, name);
         assert_close(stage(&r, "production"), 0.36025, name);
         assert_close(stage(&r, "distribution"), 0.050088, name);
         assert_close(num(&r, &["primary_data_share"]), 0.36025 / 2.454438, name);
-        assert_close(num(&r, &["data_quality", "rating"]), 5.457375 / 2.23025, name);
+        assert_close(
+            num(&r, &["data_quality", "rating"]),
+            5.457375 / 2.23025,
+            name,
+        );
     }
     // Same model, same canonical form: the fingerprints agree.
-    let (t, j) = (footprint("steel-bracket-worked-example.toml"), footprint("steel-bracket-worked-example.json"));
+    let (t, j) = (
+        footprint("steel-bracket-worked-example.toml"),
+        footprint("steel-bracket-worked-example.json"),
+    );
     assert_eq!(t["fingerprint"]["sha256"], j["fingerprint"]["sha256"]);
 }

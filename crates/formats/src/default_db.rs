@@ -3,9 +3,9 @@
 
 use crate::tabular::{TabularError, read_tabular_from_strings};
 use std::collections::BTreeMap;
+use zuji_model::Gas;
 use zuji_model::gwp::{GwpTable, GwpValue, GwpVariant};
 use zuji_model::lci::{DatabaseMeta, LciDatabase};
-use zuji_model::Gas;
 
 const ACTIVITIES: &str = include_str!("../../../data/zuji-default/activities.csv");
 const FLOWS: &str = include_str!("../../../data/zuji-default/flows.csv");
@@ -26,8 +26,10 @@ struct Meta {
 
 /// The default background database (`zuji-default`).
 pub fn default_database() -> Result<LciDatabase, TabularError> {
-    let m: Meta = toml::from_str(DATABASE_TOML)
-        .map_err(|e| TabularError::File { file: "zuji-default/database.toml".into(), problem: e.to_string() })?;
+    let m: Meta = toml::from_str(DATABASE_TOML).map_err(|e| TabularError::File {
+        file: "zuji-default/database.toml".into(),
+        problem: e.to_string(),
+    })?;
     let mut db = read_tabular_from_strings(ACTIVITIES, FLOWS, EXCHANGES, CHARACTERIZATION)?;
     db.meta = DatabaseMeta {
         id: m.id,
@@ -48,31 +50,67 @@ pub fn gwp_table(id: &str) -> Result<GwpTable, String> {
     let (name, year) = match id {
         "ar6" => ("IPCC AR6 GWP100 (2021)", 2021),
         "ar5" => ("IPCC AR5 GWP100 (2013)", 2013),
-        other => return Err(format!("unknown method '{other}'; available: {}", METHODS.join(", "))),
+        other => {
+            return Err(format!(
+                "unknown method '{other}'; available: {}",
+                METHODS.join(", ")
+            ));
+        }
     };
     let mut values = BTreeMap::new();
     let mut rows = csv::Reader::from_reader(GWP100.as_bytes());
     let headers = rows.headers().map_err(|e| e.to_string())?.clone();
-    let col = |name: &str| headers.iter().position(|h| h == name).ok_or_else(|| format!("ipcc-gwp100.csv lacks column '{name}'"));
-    let (cm, cg, cv, cval, csrc, cst) =
-        (col("method")?, col("gas")?, col("variant")?, col("value")?, col("source")?, col("status")?);
+    let col = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h == name)
+            .ok_or_else(|| format!("ipcc-gwp100.csv lacks column '{name}'"))
+    };
+    let (cm, cg, cv, cval, csrc, cst) = (
+        col("method")?,
+        col("gas")?,
+        col("variant")?,
+        col("value")?,
+        col("source")?,
+        col("status")?,
+    );
     for (i, row) in rows.records().enumerate() {
         let row = row.map_err(|e| format!("ipcc-gwp100.csv line {}: {e}", i + 2))?;
         if &row[cm] != id {
             continue;
         }
-        let gas = Gas::parse(&row[cg]).map_err(|e| format!("ipcc-gwp100.csv line {}: {e}", i + 2))?;
+        let gas =
+            Gas::parse(&row[cg]).map_err(|e| format!("ipcc-gwp100.csv line {}: {e}", i + 2))?;
         let variant = match &row[cv] {
             "fossil" => GwpVariant::Fossil,
             "non-fossil" => GwpVariant::NonFossil,
             "unsplit" => GwpVariant::Unsplit,
-            v => return Err(format!("ipcc-gwp100.csv line {}: unknown variant '{v}'", i + 2)),
+            v => {
+                return Err(format!(
+                    "ipcc-gwp100.csv line {}: unknown variant '{v}'",
+                    i + 2
+                ));
+            }
         };
-        let value: f64 = row[cval].parse().map_err(|_| format!("ipcc-gwp100.csv line {}: bad value", i + 2))?;
+        let value: f64 = row[cval]
+            .parse()
+            .map_err(|_| format!("ipcc-gwp100.csv line {}: bad value", i + 2))?;
         let status = Some(row[cst].to_string()).filter(|s| !s.is_empty());
-        values.insert((gas, variant), GwpValue { value, source: row[csrc].to_string(), status });
+        values.insert(
+            (gas, variant),
+            GwpValue {
+                value,
+                source: row[csrc].to_string(),
+                status,
+            },
+        );
     }
-    Ok(GwpTable { id: id.into(), name: name.into(), year, values })
+    Ok(GwpTable {
+        id: id.into(),
+        name: name.into(),
+        year,
+        values,
+    })
 }
 
 #[cfg(test)]
@@ -86,8 +124,16 @@ mod tests {
         assert_eq!(db.meta.id, "zuji-default");
         assert!(db.activities.len() > 100);
         for a in &db.activities {
-            assert!(a.source.as_deref().is_some_and(|s| !s.is_empty()), "{} has no source", a.id);
-            assert!(a.licence.as_deref().is_some_and(|s| !s.is_empty()), "{} has no licence", a.id);
+            assert!(
+                a.source.as_deref().is_some_and(|s| !s.is_empty()),
+                "{} has no source",
+                a.id
+            );
+            assert!(
+                a.licence.as_deref().is_some_and(|s| !s.is_empty()),
+                "{} has no licence",
+                a.id
+            );
         }
     }
 

@@ -32,7 +32,12 @@ pub enum ModelReadError {
         source: std::io::Error,
     },
     #[error("{file}:{line}:{column}: {message}")]
-    Syntax { file: String, line: usize, column: usize, message: String },
+    Syntax {
+        file: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
     #[error("{file}: {message}")]
     Format { file: String, message: String },
 }
@@ -53,25 +58,44 @@ pub fn read_product_model(path: &Path) -> Result<LoadedModel, ModelReadError> {
         file: file.clone(),
         message: "a product model is a .toml or .json file".into(),
     })?;
-    let text = std::fs::read_to_string(path).map_err(|source| ModelReadError::Io { file: file.clone(), source })?;
+    let text = std::fs::read_to_string(path).map_err(|source| ModelReadError::Io {
+        file: file.clone(),
+        source,
+    })?;
     parse_product_model(&text, format, &file)
 }
 
 /// Parses a product model from text; `file` labels the errors.
-pub fn parse_product_model(text: &str, format: ModelFormat, file: &str) -> Result<LoadedModel, ModelReadError> {
+pub fn parse_product_model(
+    text: &str,
+    format: ModelFormat,
+    file: &str,
+) -> Result<LoadedModel, ModelReadError> {
     let model = match format {
         ModelFormat::Toml => toml::from_str::<ProductModel>(text).map_err(|e| {
             let (line, column) = e.span().map(|s| line_col(text, s.start)).unwrap_or((1, 1));
-            ModelReadError::Syntax { file: file.into(), line, column, message: e.message().trim().to_string() }
+            ModelReadError::Syntax {
+                file: file.into(),
+                line,
+                column,
+                message: e.message().trim().to_string(),
+            }
         })?,
-        ModelFormat::Json => serde_json::from_str::<ProductModel>(text).map_err(|e| ModelReadError::Syntax {
-            file: file.into(),
-            line: e.line(),
-            column: e.column(),
-            message: e.to_string(),
-        })?,
+        ModelFormat::Json => {
+            serde_json::from_str::<ProductModel>(text).map_err(|e| ModelReadError::Syntax {
+                file: file.into(),
+                line: e.line(),
+                column: e.column(),
+                message: e.to_string(),
+            })?
+        }
     };
-    Ok(LoadedModel { model, file: file.into(), text: text.into(), format })
+    Ok(LoadedModel {
+        model,
+        file: file.into(),
+        text: text.into(),
+        format,
+    })
 }
 
 impl LoadedModel {
@@ -88,13 +112,24 @@ impl LoadedModel {
             match seg {
                 PathSegment::Key(k) => {
                     let Some(t) = table else { break };
-                    let Some((key, v)) = t.iter().find(|(key, _)| key.get_ref().as_ref() == k.as_str()) else { break };
+                    let Some((key, v)) = t
+                        .iter()
+                        .find(|(key, _)| key.get_ref().as_ref() == k.as_str())
+                    else {
+                        break;
+                    };
                     // Point at the key for scalars, at the value for tables and arrays.
-                    span = if matches!(v.get_ref(), DeValue::Table(_) | DeValue::Array(_)) { v.span() } else { key.span() };
+                    span = if matches!(v.get_ref(), DeValue::Table(_) | DeValue::Array(_)) {
+                        v.span()
+                    } else {
+                        key.span()
+                    };
                     current = Some(v.get_ref());
                 }
                 PathSegment::Index(i) => {
-                    let Some(DeValue::Array(a)) = current else { break };
+                    let Some(DeValue::Array(a)) = current else {
+                        break;
+                    };
                     let Some(v) = a.get(*i) else { break };
                     span = v.span();
                     current = Some(v.get_ref());
@@ -122,7 +157,12 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
     let before = &text[..text.floor_char_boundary(offset)];
     let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+    let column = before
+        .rsplit('\n')
+        .next()
+        .map(|l| l.chars().count())
+        .unwrap_or(0)
+        + 1;
     (line, column)
 }
 

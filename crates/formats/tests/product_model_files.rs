@@ -27,24 +27,37 @@ inputs = [
 #[test]
 fn a_syntax_error_names_the_line() {
     let bad = GOOD.replace("stage = \"production\"", "stage = production");
-    let e = parse_product_model(&bad, ModelFormat::Toml, "m.toml").unwrap_err().to_string();
+    let e = parse_product_model(&bad, ModelFormat::Toml, "m.toml")
+        .unwrap_err()
+        .to_string();
     assert!(e.starts_with("m.toml:14:"), "{e}");
 }
 
 #[test]
 fn an_unknown_field_is_refused_with_its_line() {
-    let bad = GOOD.replace("geography = \"CN\"", "geography = \"CN\"\ngeograpy = \"CN-GD\"");
-    let e = parse_product_model(&bad, ModelFormat::Toml, "m.toml").unwrap_err().to_string();
+    let bad = GOOD.replace(
+        "geography = \"CN\"",
+        "geography = \"CN\"\ngeograpy = \"CN-GD\"",
+    );
+    let e = parse_product_model(&bad, ModelFormat::Toml, "m.toml")
+        .unwrap_err()
+        .to_string();
     assert!(e.starts_with("m.toml:8:") && e.contains("geograpy"), "{e}");
 }
 
 #[test]
 fn a_bad_stage_or_gas_is_named() {
     let bad = GOOD.replace("stage = \"production\"", "stage = \"manufacture\"");
-    let e = parse_product_model(&bad, ModelFormat::Toml, "m.toml").unwrap_err().to_string();
+    let e = parse_product_model(&bad, ModelFormat::Toml, "m.toml")
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("manufacture") && e.contains("m.toml:14"), "{e}");
-    let bad = format!("{GOOD}emissions = [ {{ gas = \"H2O\", origin = \"fossil\", amount = 1, unit = \"kg\" }} ]\n");
-    let e = parse_product_model(&bad, ModelFormat::Toml, "m.toml").unwrap_err().to_string();
+    let bad = format!(
+        "{GOOD}emissions = [ {{ gas = \"H2O\", origin = \"fossil\", amount = 1, unit = \"kg\" }} ]\n"
+    );
+    let e = parse_product_model(&bad, ModelFormat::Toml, "m.toml")
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("unknown gas 'H2O'"), "{e}");
 }
 
@@ -54,23 +67,43 @@ fn validation_errors_point_at_the_line_of_the_field() {
     let loaded = parse_product_model(&text, ModelFormat::Toml, "m.toml").unwrap();
     let errors = validate(&loaded.model);
     let msg = loaded.describe(&errors[0]);
-    assert!(msg.starts_with("m.toml:10: parameters.x:") && msg.contains("cycle"), "{msg}");
+    assert!(
+        msg.starts_with("m.toml:10: parameters.x:") && msg.contains("cycle"),
+        "{msg}"
+    );
     // The second input (line 19, after the added parameter line) is named by its position and line.
     let e = zuji_model::validate::ModelError::new(
-        zuji_model::FieldPath::root().key("process").index(0).key("inputs").index(1).key("unit"),
+        zuji_model::FieldPath::root()
+            .key("process")
+            .index(0)
+            .key("inputs")
+            .index(1)
+            .key("unit"),
         "cannot convert",
     );
-    assert!(loaded.describe(&e).starts_with("m.toml:19: process[0].inputs[1].unit"), "{}", loaded.describe(&e));
+    assert!(
+        loaded
+            .describe(&e)
+            .starts_with("m.toml:19: process[0].inputs[1].unit"),
+        "{}",
+        loaded.describe(&e)
+    );
 }
 
 #[test]
 fn toml_and_json_read_the_same_model() {
-    let from_toml = parse_product_model(GOOD, ModelFormat::Toml, "m.toml").unwrap().model;
+    let from_toml = parse_product_model(GOOD, ModelFormat::Toml, "m.toml")
+        .unwrap()
+        .model;
     let json = to_json(&from_toml);
-    let from_json = parse_product_model(&json, ModelFormat::Json, "m.json").unwrap().model;
+    let from_json = parse_product_model(&json, ModelFormat::Json, "m.json")
+        .unwrap()
+        .model;
     assert_eq!(from_toml, from_json);
     let bad = json.replacen("\"kg\"", "42", 1);
-    let e = parse_product_model(&bad, ModelFormat::Json, "m.json").unwrap_err().to_string();
+    let e = parse_product_model(&bad, ModelFormat::Json, "m.json")
+        .unwrap_err()
+        .to_string();
     assert!(e.starts_with("m.json:"), "{e}");
 }
 

@@ -69,7 +69,11 @@ impl Function {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum FormulaError {
     #[error("syntax error at character {position} of '{formula}': {problem}")]
-    Syntax { formula: String, position: usize, problem: String },
+    Syntax {
+        formula: String,
+        position: usize,
+        problem: String,
+    },
     #[error("'{name}' is not defined")]
     Undefined { name: String },
     #[error("{0}")]
@@ -79,7 +83,11 @@ pub enum FormulaError {
 impl Expr {
     pub fn parse(formula: &str) -> Result<Expr, FormulaError> {
         let tokens = tokenize(formula)?;
-        let mut p = Parser { tokens, pos: 0, formula };
+        let mut p = Parser {
+            tokens,
+            pos: 0,
+            formula,
+        };
         let e = p.expr(0)?;
         if let Some((tok, at)) = p.tokens.get(p.pos) {
             return Err(p.error(*at, format!("unexpected '{tok}'")));
@@ -115,14 +123,18 @@ impl Expr {
         if v.is_finite() {
             Ok(v)
         } else {
-            Err(FormulaError::Evaluation(format!("the result is not a finite number ({v})")))
+            Err(FormulaError::Evaluation(format!(
+                "the result is not a finite number ({v})"
+            )))
         }
     }
 
     fn eval_inner(&self, env: &dyn Fn(&str) -> Option<f64>) -> Result<f64, FormulaError> {
         Ok(match self {
             Expr::Number(n) => *n,
-            Expr::Variable(v) => env(v).ok_or_else(|| FormulaError::Undefined { name: v.clone() })?,
+            Expr::Variable(v) => {
+                env(v).ok_or_else(|| FormulaError::Undefined { name: v.clone() })?
+            }
             Expr::Unary('-', e) => -e.eval_inner(env)?,
             Expr::Unary(_, e) => bool_num(e.eval_inner(env)? == 0.0),
             Expr::Binary(op, a, b) => {
@@ -156,12 +168,21 @@ impl Expr {
             }
             Expr::Call(f, args) => {
                 let arity_error = |want: &str| {
-                    FormulaError::Evaluation(format!("{f:?} takes {want} argument(s), got {}", args.len()).to_lowercase())
+                    FormulaError::Evaluation(
+                        format!("{f:?} takes {want} argument(s), got {}", args.len())
+                            .to_lowercase(),
+                    )
                 };
                 match f {
                     Function::If => {
-                        let [c, a, b] = args.as_slice() else { return Err(arity_error("3")) };
-                        if c.eval_inner(env)? != 0.0 { a.eval_inner(env)? } else { b.eval_inner(env)? }
+                        let [c, a, b] = args.as_slice() else {
+                            return Err(arity_error("3"));
+                        };
+                        if c.eval_inner(env)? != 0.0 {
+                            a.eval_inner(env)?
+                        } else {
+                            b.eval_inner(env)?
+                        }
                     }
                     Function::Min | Function::Max => {
                         if args.is_empty() {
@@ -170,17 +191,25 @@ impl Expr {
                         let mut acc = args[0].eval_inner(env)?;
                         for a in &args[1..] {
                             let v = a.eval_inner(env)?;
-                            acc = if *f == Function::Min { acc.min(v) } else { acc.max(v) };
+                            acc = if *f == Function::Min {
+                                acc.min(v)
+                            } else {
+                                acc.max(v)
+                            };
                         }
                         acc
                     }
                     _ => {
-                        let [a] = args.as_slice() else { return Err(arity_error("1")) };
+                        let [a] = args.as_slice() else {
+                            return Err(arity_error("1"));
+                        };
                         let x = a.eval_inner(env)?;
                         match f {
                             Function::Abs => x.abs(),
                             Function::Sqrt if x < 0.0 => {
-                                return Err(FormulaError::Evaluation(format!("sqrt of a negative number ({x})")));
+                                return Err(FormulaError::Evaluation(format!(
+                                    "sqrt of a negative number ({x})"
+                                )));
                             }
                             Function::Sqrt => x.sqrt(),
                             Function::Exp => x.exp(),
@@ -219,7 +248,9 @@ impl fmt::Display for Token {
     }
 }
 
-const OPERATORS: &[&str] = &["<=", ">=", "==", "!=", "&&", "||", "+", "-", "*", "/", "^", "(", ")", ",", "<", ">", "!"];
+const OPERATORS: &[&str] = &[
+    "<=", ">=", "==", "!=", "&&", "||", "+", "-", "*", "/", "^", "(", ")", ",", "<", ">", "!",
+];
 
 fn tokenize(formula: &str) -> Result<Vec<(Token, usize)>, FormulaError> {
     let chars: Vec<char> = formula.chars().collect();
@@ -229,7 +260,9 @@ fn tokenize(formula: &str) -> Result<Vec<(Token, usize)>, FormulaError> {
         let c = chars[i];
         if c.is_whitespace() {
             i += 1;
-        } else if c.is_ascii_digit() || (c == '.' && chars.get(i + 1).is_some_and(|d| d.is_ascii_digit())) {
+        } else if c.is_ascii_digit()
+            || (c == '.' && chars.get(i + 1).is_some_and(|d| d.is_ascii_digit()))
+        {
             let start = i;
             while i < chars.len() && (chars[i].is_ascii_digit() || chars[i] == '.') {
                 i += 1;
@@ -268,11 +301,14 @@ fn tokenize(formula: &str) -> Result<Vec<(Token, usize)>, FormulaError> {
             out.push((tok, start + 1));
         } else {
             let rest: String = chars[i..chars.len().min(i + 2)].iter().collect();
-            let op = OPERATORS.iter().find(|op| rest.starts_with(**op)).ok_or_else(|| FormulaError::Syntax {
-                formula: formula.into(),
-                position: i + 1,
-                problem: format!("unexpected character '{c}'"),
-            })?;
+            let op = OPERATORS
+                .iter()
+                .find(|op| rest.starts_with(**op))
+                .ok_or_else(|| FormulaError::Syntax {
+                    formula: formula.into(),
+                    position: i + 1,
+                    problem: format!("unexpected character '{c}'"),
+                })?;
             out.push((Token::Op(op), i + 1));
             i += op.chars().count();
         }
@@ -308,7 +344,11 @@ fn binary_op(op: &str) -> Option<(BinaryOp, u8, bool)> {
 
 impl Parser<'_> {
     fn error(&self, position: usize, problem: String) -> FormulaError {
-        FormulaError::Syntax { formula: self.formula.into(), position, problem }
+        FormulaError::Syntax {
+            formula: self.formula.into(),
+            position,
+            problem,
+        }
     }
 
     fn end_position(&self) -> usize {
@@ -318,7 +358,9 @@ impl Parser<'_> {
     fn expr(&mut self, min_prec: u8) -> Result<Expr, FormulaError> {
         let mut lhs = self.unary()?;
         while let Some((Token::Op(op), _)) = self.tokens.get(self.pos) {
-            let Some((bop, prec, right)) = binary_op(op) else { break };
+            let Some((bop, prec, right)) = binary_op(op) else {
+                break;
+            };
             if prec < min_prec {
                 break;
             }
@@ -372,8 +414,16 @@ impl Parser<'_> {
                                     self.pos += 1;
                                     break;
                                 }
-                                Some((t, p)) => return Err(self.error(*p, format!("expected ',' or ')', found '{t}'"))),
-                                None => return Err(self.error(self.end_position(), "missing ')'".into())),
+                                Some((t, p)) => {
+                                    return Err(
+                                        self.error(*p, format!("expected ',' or ')', found '{t}'"))
+                                    );
+                                }
+                                None => {
+                                    return Err(
+                                        self.error(self.end_position(), "missing ')'".into())
+                                    );
+                                }
                             }
                         }
                     }
@@ -450,7 +500,10 @@ pub fn evaluate_parameters(
             None => {}
         }
         let Some((key, def)) = defs.get_key_value(name) else {
-            return Err(ParameterError::Undefined { name: name.to_string(), missing: name.to_string() });
+            return Err(ParameterError::Undefined {
+                name: name.to_string(),
+                missing: name.to_string(),
+            });
         };
         if let Some(v) = overrides.get(name) {
             values.insert(key.clone(), *v);
@@ -464,12 +517,18 @@ pub fn evaluate_parameters(
             Definition::Formula(e) => {
                 for dep in e.variables() {
                     let Some((dep_key, _)) = defs.get_key_value(dep.as_str()) else {
-                        return Err(ParameterError::Undefined { name: key.clone(), missing: dep });
+                        return Err(ParameterError::Undefined {
+                            name: key.clone(),
+                            missing: dep,
+                        });
                     };
                     visit(dep_key, defs, overrides, marks, stack, values)?;
                 }
                 e.eval(&|n| values.get(n).copied())
-                    .map_err(|source| ParameterError::Formula { name: key.clone(), source })?
+                    .map_err(|source| ParameterError::Formula {
+                        name: key.clone(),
+                        source,
+                    })?
             }
         };
         stack.pop();
@@ -490,12 +549,14 @@ mod tests {
     use super::*;
 
     fn eval(s: &str) -> f64 {
-        Expr::parse(s).unwrap().eval(&|n| match n {
-            "a" => Some(2.0),
-            "b" => Some(10.0),
-            _ => None,
-        })
-        .unwrap()
+        Expr::parse(s)
+            .unwrap()
+            .eval(&|n| match n {
+                "a" => Some(2.0),
+                "b" => Some(10.0),
+                _ => None,
+            })
+            .unwrap()
     }
 
     #[test]
@@ -523,12 +584,32 @@ mod tests {
     fn errors_say_where() {
         let e = Expr::parse("1 + * 2").unwrap_err();
         assert!(e.to_string().contains("character 5"), "{e}");
-        assert!(Expr::parse("foo(1)").unwrap_err().to_string().contains("unknown function 'foo'"));
-        assert!(Expr::parse("(1 + 2").unwrap_err().to_string().contains("never closed"));
-        assert!(Expr::parse("1 # 2").unwrap_err().to_string().contains("'#'"));
+        assert!(
+            Expr::parse("foo(1)")
+                .unwrap_err()
+                .to_string()
+                .contains("unknown function 'foo'")
+        );
+        assert!(
+            Expr::parse("(1 + 2")
+                .unwrap_err()
+                .to_string()
+                .contains("never closed")
+        );
+        assert!(
+            Expr::parse("1 # 2")
+                .unwrap_err()
+                .to_string()
+                .contains("'#'")
+        );
         let e = Expr::parse("x + 1").unwrap().eval(&|_| None).unwrap_err();
         assert_eq!(e.to_string(), "'x' is not defined");
-        assert!(Expr::parse("1 / (a - 2)").unwrap().eval(&|_| Some(2.0)).is_err());
+        assert!(
+            Expr::parse("1 / (a - 2)")
+                .unwrap()
+                .eval(&|_| Some(2.0))
+                .is_err()
+        );
     }
 
     fn defs(items: &[(&str, &str)]) -> BTreeMap<String, Definition> {
@@ -559,10 +640,17 @@ mod tests {
         let e = evaluate_parameters(&d, &HashMap::new()).unwrap_err();
         assert_eq!(e.to_string(), "parameters form a cycle: a → b → c → a");
         let d = defs(&[("a", "a + 1")]);
-        assert_eq!(evaluate_parameters(&d, &HashMap::new()).unwrap_err().to_string(), "parameters form a cycle: a → a");
+        assert_eq!(
+            evaluate_parameters(&d, &HashMap::new())
+                .unwrap_err()
+                .to_string(),
+            "parameters form a cycle: a → a"
+        );
         let d = defs(&[("a", "ghost * 2")]);
         assert_eq!(
-            evaluate_parameters(&d, &HashMap::new()).unwrap_err().to_string(),
+            evaluate_parameters(&d, &HashMap::new())
+                .unwrap_err()
+                .to_string(),
             "parameter 'a' refers to 'ghost', which is not defined"
         );
     }

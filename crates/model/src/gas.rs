@@ -39,15 +39,28 @@ impl<'de> Deserialize<'de> for Gas {
 
 /// Fluorinated gases whose GWP100 the bundled IPCC tables carry.
 pub const FLUORINATED: &[&str] = &[
-    "HFC-23", "HFC-32", "HFC-125", "HFC-134a", "HFC-143a", "HFC-152a", "HFC-227ea", "HFC-245fa", "CF4",
-    "C2F6", "C3F8",
+    "HFC-23",
+    "HFC-32",
+    "HFC-125",
+    "HFC-134a",
+    "HFC-143a",
+    "HFC-152a",
+    "HFC-227ea",
+    "HFC-245fa",
+    "CF4",
+    "C2F6",
+    "C3F8",
 ];
 
 impl Gas {
     /// Parses a gas name; unknown names are an error listing what is known.
     pub fn parse(s: &str) -> Result<Gas, String> {
         let t = s.trim();
-        let g = match t.to_ascii_uppercase().replace(['₂', '₄', '₆', '₃'], "").as_str() {
+        let g = match t
+            .to_ascii_uppercase()
+            .replace(['₂', '₄', '₆', '₃'], "")
+            .as_str()
+        {
             "CO2" => Gas::Co2,
             "CH4" => Gas::Ch4,
             "N2O" => Gas::N2o,
@@ -102,8 +115,13 @@ pub enum Origin {
 }
 
 impl Origin {
-    pub const ALL: [Origin; 5] =
-        [Origin::Fossil, Origin::Biogenic, Origin::BiogenicRemoval, Origin::LandUseChange, Origin::Unspecified];
+    pub const ALL: [Origin; 5] = [
+        Origin::Fossil,
+        Origin::Biogenic,
+        Origin::BiogenicRemoval,
+        Origin::LandUseChange,
+        Origin::Unspecified,
+    ];
 
     pub fn parse(s: &str) -> Result<Origin, String> {
         match s.trim().to_ascii_lowercase().replace('_', "-").as_str() {
@@ -130,7 +148,11 @@ impl Origin {
 
     /// +1 for emissions, -1 for removals: a removal's amount is what the air loses.
     pub fn sign(self) -> f64 {
-        if self == Origin::BiogenicRemoval { -1.0 } else { 1.0 }
+        if self == Origin::BiogenicRemoval {
+            -1.0
+        } else {
+            1.0
+        }
     }
 }
 
@@ -147,7 +169,10 @@ mod tests {
     #[test]
     fn parses_gases_case_insensitively() {
         assert_eq!(Gas::parse("co2").unwrap(), Gas::Co2);
-        assert_eq!(Gas::parse("hfc-134A").unwrap(), Gas::Fluorinated("HFC-134a".into()));
+        assert_eq!(
+            Gas::parse("hfc-134A").unwrap(),
+            Gas::Fluorinated("HFC-134a".into())
+        );
         assert!(Gas::parse("H2O").unwrap_err().contains("unknown gas 'H2O'"));
     }
 

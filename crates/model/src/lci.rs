@@ -69,7 +69,9 @@ impl ExchangeKind {
             "production" => Ok(ExchangeKind::Production),
             "technosphere" => Ok(ExchangeKind::Technosphere),
             "biosphere" => Ok(ExchangeKind::Biosphere),
-            other => Err(format!("unknown exchange kind '{other}'; expected production, technosphere or biosphere")),
+            other => Err(format!(
+                "unknown exchange kind '{other}'; expected production, technosphere or biosphere"
+            )),
         }
     }
     pub fn as_str(self) -> &'static str {
@@ -132,12 +134,24 @@ impl LciDatabase {
             }
         }
         for e in &exchanges {
-            let bound = if e.kind == ExchangeKind::Biosphere { flows.len() } else { activities.len() };
+            let bound = if e.kind == ExchangeKind::Biosphere {
+                flows.len()
+            } else {
+                activities.len()
+            };
             if e.activity >= activities.len() || e.input >= bound {
                 return Err("exchange refers to a position outside the database".into());
             }
         }
-        Ok(LciDatabase { meta, activities, flows, exchanges, methods, activity_index, flow_index })
+        Ok(LciDatabase {
+            meta,
+            activities,
+            flows,
+            exchanges,
+            methods,
+            activity_index,
+            flow_index,
+        })
     }
 
     pub fn activity_position(&self, id: &str) -> Option<usize> {

@@ -19,7 +19,10 @@ pub mod units;
 pub mod validate;
 
 pub use gas::{Gas, Origin};
-pub use lci::{Activity, CharacterisationMethod, DatabaseMeta, ElementaryFlow, Exchange, ExchangeKind, LciDatabase};
+pub use lci::{
+    Activity, CharacterisationMethod, DatabaseMeta, ElementaryFlow, Exchange, ExchangeKind,
+    LciDatabase,
+};
 pub use path::FieldPath;
 pub use quality::DataQuality;
 pub use stage::LifeCycleStage;

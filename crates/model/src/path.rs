@@ -60,7 +60,12 @@ mod tests {
 
     #[test]
     fn displays_like_a_toml_path() {
-        let p = FieldPath::root().key("process").index(2).key("inputs").index(0).key("amount");
+        let p = FieldPath::root()
+            .key("process")
+            .index(2)
+            .key("inputs")
+            .index(0)
+            .key("amount");
         assert_eq!(p.to_string(), "process[2].inputs[0].amount");
         assert_eq!(FieldPath::root().to_string(), "(document)");
     }

@@ -203,15 +203,15 @@ pub struct ProductOutput {
     pub name: Option<String>,
     pub amount: Amount,
     pub unit: String,
-    /// Price per unit, for economic allocation.
+    /// Price per unit (a number or formula), for economic allocation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub price: Option<f64>,
+    pub price: Option<Amount>,
     /// Physical allocation property per unit (e.g. MJ/kg), for physical allocation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub property: Option<f64>,
+    pub property: Option<Amount>,
     /// Allocation factor, for explicit allocation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allocation_factor: Option<f64>,
+    pub allocation_factor: Option<Amount>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }
@@ -309,7 +309,10 @@ pub struct InputSpec {
 /// What an input is linked to.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum InputLink<'a> {
-    Process { id: &'a str, product: Option<&'a str> },
+    Process {
+        id: &'a str,
+        product: Option<&'a str>,
+    },
     Dataset(&'a str),
     Supplier(&'a SupplierFootprint),
 }
@@ -318,11 +321,19 @@ impl InputSpec {
     /// The one thing this input links to, or why it has not exactly one.
     pub fn link(&self) -> Result<InputLink<'_>, String> {
         match (&self.process, &self.dataset, &self.supplier) {
-            (Some(p), None, None) => Ok(InputLink::Process { id: p, product: self.product.as_deref() }),
+            (Some(p), None, None) => Ok(InputLink::Process {
+                id: p,
+                product: self.product.as_deref(),
+            }),
             (None, Some(d), None) => Ok(InputLink::Dataset(d)),
             (None, None, Some(s)) => Ok(InputLink::Supplier(s)),
-            (None, None, None) => Err("an input needs one of 'process', 'dataset' or 'supplier'".into()),
-            _ => Err("an input links to exactly one of 'process', 'dataset' or 'supplier', not several".into()),
+            (None, None, None) => {
+                Err("an input needs one of 'process', 'dataset' or 'supplier'".into())
+            }
+            _ => Err(
+                "an input links to exactly one of 'process', 'dataset' or 'supplier', not several"
+                    .into(),
+            ),
         }
     }
 }

@@ -37,8 +37,15 @@ impl DataQuality {
     pub fn rating(&self) -> f64 {
         match *self {
             DataQuality::Dqr { ter, ger, tir, p } => (ter + ger + tir + p) / 4.0,
-            DataQuality::Pedigree { reliability, completeness, temporal, geographical, technological } => {
-                f64::from(reliability + completeness + temporal + geographical + technological) / 5.0
+            DataQuality::Pedigree {
+                reliability,
+                completeness,
+                temporal,
+                geographical,
+                technological,
+            } => {
+                f64::from(reliability + completeness + temporal + geographical + technological)
+                    / 5.0
             }
         }
     }
@@ -46,8 +53,16 @@ impl DataQuality {
     /// Each indicator must lie in 1–5.
     pub fn check(&self) -> Result<(), String> {
         let scores: Vec<(&str, f64)> = match *self {
-            DataQuality::Dqr { ter, ger, tir, p } => vec![("TeR", ter), ("GeR", ger), ("TiR", tir), ("P", p)],
-            DataQuality::Pedigree { reliability, completeness, temporal, geographical, technological } => vec![
+            DataQuality::Dqr { ter, ger, tir, p } => {
+                vec![("TeR", ter), ("GeR", ger), ("TiR", tir), ("P", p)]
+            }
+            DataQuality::Pedigree {
+                reliability,
+                completeness,
+                temporal,
+                geographical,
+                technological,
+            } => vec![
                 ("reliability", reliability.into()),
                 ("completeness", completeness.into()),
                 ("temporal", temporal.into()),
@@ -57,7 +72,9 @@ impl DataQuality {
         };
         for (name, v) in scores {
             if !(1.0..=5.0).contains(&v) {
-                return Err(format!("data-quality indicator {name} must be between 1 and 5, got {v}"));
+                return Err(format!(
+                    "data-quality indicator {name} must be between 1 and 5, got {v}"
+                ));
             }
         }
         Ok(())
@@ -81,14 +98,25 @@ mod tests {
 
     #[test]
     fn dqr_is_the_mean_of_four() {
-        let q = DataQuality::Dqr { ter: 1.0, ger: 2.0, tir: 2.0, p: 3.0 };
+        let q = DataQuality::Dqr {
+            ter: 1.0,
+            ger: 2.0,
+            tir: 2.0,
+            p: 3.0,
+        };
         assert_eq!(q.rating(), 2.0);
         assert_eq!(DataQuality::level(2.0), "very good");
     }
 
     #[test]
     fn pedigree_out_of_range_is_named() {
-        let q = DataQuality::Pedigree { reliability: 6, completeness: 1, temporal: 1, geographical: 1, technological: 1 };
+        let q = DataQuality::Pedigree {
+            reliability: 6,
+            completeness: 1,
+            temporal: 1,
+            geographical: 1,
+            technological: 1,
+        };
         assert!(q.check().unwrap_err().contains("reliability"));
     }
 }

@@ -50,12 +50,21 @@ impl Uncertainty {
         min: Option<f64>,
         max: Option<f64>,
     ) -> Result<Uncertainty, String> {
-        let need = |v: Option<f64>, name: &str| v.ok_or_else(|| format!("{kind} uncertainty needs '{name}'"));
+        let need = |v: Option<f64>, name: &str| {
+            v.ok_or_else(|| format!("{kind} uncertainty needs '{name}'"))
+        };
         let u = match kind.trim().to_ascii_lowercase().as_str() {
             "" | "none" | "0" | "1" | "undefined" => Uncertainty::None,
-            "lognormal" | "2" => Uncertainty::Lognormal { gsd: need(scale, "scale")?.exp() },
-            "normal" | "3" => Uncertainty::Normal { sd: need(scale, "scale")? },
-            "uniform" | "4" => Uncertainty::Uniform { min: need(min, "min")?, max: need(max, "max")? },
+            "lognormal" | "2" => Uncertainty::Lognormal {
+                gsd: need(scale, "scale")?.exp(),
+            },
+            "normal" | "3" => Uncertainty::Normal {
+                sd: need(scale, "scale")?,
+            },
+            "uniform" | "4" => Uncertainty::Uniform {
+                min: need(min, "min")?,
+                max: need(max, "max")?,
+            },
             "triangular" | "5" => Uncertainty::Triangular {
                 min: need(min, "min")?,
                 mode: Some(loc.unwrap_or(amount)),
@@ -74,14 +83,20 @@ impl Uncertainty {
     /// Checks the distribution is well formed for `amount`; the message says what is wrong.
     pub fn check(&self, amount: f64) -> Result<(), String> {
         let finite = |v: f64, n: &str| {
-            if v.is_finite() { Ok(()) } else { Err(format!("uncertainty {n} is not a finite number")) }
+            if v.is_finite() {
+                Ok(())
+            } else {
+                Err(format!("uncertainty {n} is not a finite number"))
+            }
         };
         match *self {
             Uncertainty::None => Ok(()),
             Uncertainty::Lognormal { gsd } => {
                 finite(gsd, "gsd")?;
                 if gsd < 1.0 {
-                    return Err(format!("lognormal gsd must be ≥ 1 (it is a ratio), got {gsd}"));
+                    return Err(format!(
+                        "lognormal gsd must be ≥ 1 (it is a ratio), got {gsd}"
+                    ));
                 }
                 if amount == 0.0 {
                     return Err("a lognormal needs a non-zero amount as its median".into());
@@ -90,14 +105,20 @@ impl Uncertainty {
             }
             Uncertainty::Normal { sd } => {
                 finite(sd, "sd")?;
-                if sd < 0.0 { Err(format!("normal sd must be ≥ 0, got {sd}")) } else { Ok(()) }
+                if sd < 0.0 {
+                    Err(format!("normal sd must be ≥ 0, got {sd}"))
+                } else {
+                    Ok(())
+                }
             }
             Uncertainty::Triangular { min, mode, max } => {
                 finite(min, "min")?;
                 finite(max, "max")?;
                 let mode = mode.unwrap_or(amount);
                 if !(min <= mode && mode <= max && min < max) {
-                    return Err(format!("triangular needs min ≤ mode ≤ max and min < max, got {min} ≤ {mode} ≤ {max}"));
+                    return Err(format!(
+                        "triangular needs min ≤ mode ≤ max and min < max, got {min} ≤ {mode} ≤ {max}"
+                    ));
                 }
                 within(amount, min, max)
             }
@@ -141,7 +162,9 @@ fn within(amount: f64, min: f64, max: f64) -> Result<(), String> {
     if (min..=max).contains(&amount) {
         Ok(())
     } else {
-        Err(format!("the amount {amount} lies outside its uncertainty range {min} … {max}"))
+        Err(format!(
+            "the amount {amount} lies outside its uncertainty range {min} … {max}"
+        ))
     }
 }
 
@@ -159,7 +182,11 @@ mod tests {
 
     #[test]
     fn triangular_inverse_cdf_hits_the_bounds_and_mode() {
-        let u = Uncertainty::Triangular { min: 1.0, mode: Some(2.0), max: 4.0 };
+        let u = Uncertainty::Triangular {
+            min: 1.0,
+            mode: Some(2.0),
+            max: 4.0,
+        };
         assert_eq!(u.sample(2.0, 0.0, 0.0), 1.0);
         assert!((u.sample(2.0, 0.0, 1.0 / 3.0) - 2.0).abs() < 1e-12); // F(mode) = (2-1)/(4-1)
         assert_eq!(u.sample(2.0, 0.0, 1.0), 4.0);
@@ -167,9 +194,17 @@ mod tests {
 
     #[test]
     fn brightway_fields_convert() {
-        let u = Uncertainty::from_brightway("lognormal", 1.0, Some(0.0), Some(2f64.ln()), None, None).unwrap();
+        let u =
+            Uncertainty::from_brightway("lognormal", 1.0, Some(0.0), Some(2f64.ln()), None, None)
+                .unwrap();
         assert!(matches!(u, Uncertainty::Lognormal { gsd } if (gsd - 2.0).abs() < 1e-12));
-        assert!(Uncertainty::from_brightway("uniform", 1.0, None, None, Some(2.0), Some(1.0)).is_err());
-        assert!(Uncertainty::from_brightway("beta", 1.0, None, None, None, None).unwrap_err().contains("beta"));
+        assert!(
+            Uncertainty::from_brightway("uniform", 1.0, None, None, Some(2.0), Some(1.0)).is_err()
+        );
+        assert!(
+            Uncertainty::from_brightway("beta", 1.0, None, None, None, None)
+                .unwrap_err()
+                .contains("beta")
+        );
     }
 }

@@ -73,14 +73,24 @@ const UNITS: &[(&[&str], &str, Dimension, f64)] = &[
     (&["kcal"], "kcal", Energy, 4.1868e-3),
     (&["Btu", "BTU"], "Btu", Energy, 1.055_055_852_62e-3),
     (&["mmBtu", "MMBtu"], "mmBtu", Energy, 1_055.055_852_62),
-    (&["m3", "m³", "cubic metre", "cubic meter"], "m3", Volume, 1.0),
+    (
+        &["m3", "m³", "cubic metre", "cubic meter"],
+        "m3",
+        Volume,
+        1.0,
+    ),
     // A normal cubic metre is a quantity of gas at reference conditions; it is kept
     // convertible with m³ because factors for gas are quoted per Nm³ as per m³.
     (&["Nm3", "Nm³"], "Nm3", Volume, 1.0),
     (&["L", "l", "litre", "liter", "升"], "L", Volume, 1e-3),
     (&["mL", "ml"], "mL", Volume, 1e-6),
     (&["dm3"], "dm3", Volume, 1e-3),
-    (&["m2", "m²", "square metre", "square meter"], "m2", Area, 1.0),
+    (
+        &["m2", "m²", "square metre", "square meter"],
+        "m2",
+        Area,
+        1.0,
+    ),
     (&["cm2", "cm²"], "cm2", Area, 1e-4),
     (&["ha", "hectare"], "ha", Area, 1e4),
     (&["km2", "km²"], "km2", Area, 1e6),
@@ -88,7 +98,14 @@ const UNITS: &[(&[&str], &str, Dimension, f64)] = &[
     (&["km", "kilometre", "kilometer", "公里"], "km", Length, 1e3),
     (&["cm"], "cm", Length, 1e-2),
     (&["mm"], "mm", Length, 1e-3),
-    (&["piece", "pieces", "pc", "pcs", "item", "items", "unit", "units", "p", "个", "件"], "piece", Count, 1.0),
+    (
+        &[
+            "piece", "pieces", "pc", "pcs", "item", "items", "unit", "units", "p", "个", "件",
+        ],
+        "piece",
+        Count,
+        1.0,
+    ),
     (&["s", "second"], "s", Time, 1.0),
     (&["min", "minute"], "min", Time, 60.0),
     (&["h", "hour", "hr", "小时"], "h", Time, 3600.0),
@@ -97,9 +114,19 @@ const UNITS: &[(&[&str], &str, Dimension, f64)] = &[
     (&["W", "Wp"], "W", Power, 1.0),
     (&["kW", "kWp"], "kW", Power, 1e3),
     (&["MW", "MWp"], "MW", Power, 1e6),
-    (&["t*km", "tkm", "t km", "tonne*km"], "t*km", FreightTransport, 1.0),
+    (
+        &["t*km", "tkm", "t km", "tonne*km"],
+        "t*km",
+        FreightTransport,
+        1.0,
+    ),
     (&["kg*km", "kgkm"], "kg*km", FreightTransport, 1e-3),
-    (&["p*km", "pkm", "person*km", "passenger*km"], "p*km", PassengerTransport, 1.0),
+    (
+        &["p*km", "pkm", "person*km", "passenger*km"],
+        "p*km",
+        PassengerTransport,
+        1.0,
+    ),
 ];
 
 /// Symbols whose case carries meaning (`Mt` is a megatonne, `mt` is not a unit here).
@@ -110,10 +137,18 @@ impl Unit {
     pub fn parse(symbol: &str) -> Result<Unit, String> {
         let s: String = symbol.trim().replace(['·', '×', '⋅'], "*");
         let compact: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
-        let no_space = compact.replace(" * ", "*").replace("* ", "*").replace(" *", "*");
+        let no_space = compact
+            .replace(" * ", "*")
+            .replace("* ", "*")
+            .replace(" *", "*");
         for cand in [compact.as_str(), no_space.as_str()] {
-            if let Some((_, canon, dim, f)) = UNITS.iter().find(|(names, ..)| names.contains(&cand)) {
-                return Ok(Unit { symbol: canon, dimension: *dim, to_base: *f });
+            if let Some((_, canon, dim, f)) = UNITS.iter().find(|(names, ..)| names.contains(&cand))
+            {
+                return Ok(Unit {
+                    symbol: canon,
+                    dimension: *dim,
+                    to_base: *f,
+                });
             }
         }
         // Case-insensitive fallback only where it is unambiguous (not `Mt`/`mt`, `MW`/`mW`).
@@ -124,7 +159,11 @@ impl Unit {
             .filter(|(names, ..)| names.iter().any(|n| n.to_lowercase() == lower))
             .collect();
         if let [(_, canon, dim, f)] = matches.as_slice() {
-            return Ok(Unit { symbol: canon, dimension: *dim, to_base: *f });
+            return Ok(Unit {
+                symbol: canon,
+                dimension: *dim,
+                to_base: *f,
+            });
         }
         Err(format!("unknown unit '{}'", symbol.trim()))
     }
@@ -184,13 +223,19 @@ mod tests {
     fn refuses_across_dimensions_and_names_both() {
         let e = convert(1.0, "kg", "kWh").unwrap_err();
         assert!(e.contains("kg (mass)") && e.contains("kWh (energy)"), "{e}");
-        assert_eq!(convert(1.0, "kg", "furlong").unwrap_err(), "unknown unit 'furlong'");
+        assert_eq!(
+            convert(1.0, "kg", "furlong").unwrap_err(),
+            "unknown unit 'furlong'"
+        );
     }
 
     #[test]
     fn case_fallback_is_only_for_unambiguous_symbols() {
         assert_eq!(Unit::parse("KWH").unwrap().symbol, "kWh");
         assert_eq!(Unit::parse("Mt").unwrap().to_base, 1e9);
-        assert!(Unit::parse("mt").is_err(), "mt is ambiguous (Mt or mt?) and must not guess");
+        assert!(
+            Unit::parse("mt").is_err(),
+            "mt is ambiguous (Mt or mt?) and must not guess"
+        );
     }
 }

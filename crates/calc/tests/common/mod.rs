@@ -2,8 +2,8 @@
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
-use zuji_calc::footprint::{FootprintOptions, FootprintResult, compute_footprint};
 use zuji_calc::CalcError;
+use zuji_calc::footprint::{FootprintOptions, FootprintResult, compute_footprint};
 use zuji_model::gwp::{GwpTable, GwpValue, GwpVariant};
 use zuji_model::lci::*;
 use zuji_model::product::ProductModel;
@@ -14,14 +14,26 @@ use zuji_model::{Gas, Origin, Uncertainty};
 pub fn ar6() -> GwpTable {
     let mut values = BTreeMap::new();
     let mut put = |g: Gas, v: GwpVariant, x: f64| {
-        values.insert((g, v), GwpValue { value: x, source: "IPCC AR6 WGI Table 7.15".into(), status: None });
+        values.insert(
+            (g, v),
+            GwpValue {
+                value: x,
+                source: "IPCC AR6 WGI Table 7.15".into(),
+                status: None,
+            },
+        );
     };
     put(Gas::Co2, GwpVariant::Unsplit, 1.0);
     put(Gas::Ch4, GwpVariant::Fossil, 29.8);
     put(Gas::Ch4, GwpVariant::NonFossil, 27.0);
     put(Gas::Ch4, GwpVariant::Unsplit, 27.9);
     put(Gas::N2o, GwpVariant::Unsplit, 273.0);
-    GwpTable { id: "ar6".into(), name: "IPCC AR6 GWP100".into(), year: 2021, values }
+    GwpTable {
+        id: "ar6".into(),
+        name: "IPCC AR6 GWP100".into(),
+        year: 2021,
+        values,
+    }
 }
 
 /// A test database: each entry is (id, unit, [(flow id, amount)]), system processes.
@@ -81,7 +93,12 @@ pub fn db(entries: &[(&str, &str, &[(&str, f64)])]) -> LciDatabase {
             });
         }
     }
-    let meta = DatabaseMeta { id: "testdb".into(), version: "1".into(), name: "test".into(), ..Default::default() };
+    let meta = DatabaseMeta {
+        id: "testdb".into(),
+        version: "1".into(),
+        name: "test".into(),
+        ..Default::default()
+    };
     LciDatabase::new(meta, activities, flows, exchanges, vec![]).expect("valid test db")
 }
 
