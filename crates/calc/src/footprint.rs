@@ -434,20 +434,20 @@ pub(crate) fn singular(
     if let SolveError::Singular {
         column: Some(c), ..
     } = e
+        && c < system.dim()
+        && processes.is_empty()
     {
-        if c < system.dim() && processes.is_empty() {
-            // The loop through the failing column: everything it reaches that reaches it back.
-            let members = loop_through(a, c);
-            processes = members.into_iter().map(label).collect();
-            message = if processes.len() > 1 {
-                format!(
-                    "{} form a loop that consumes all it produces ({e})",
-                    processes.join(", ")
-                )
-            } else {
-                format!("{e} (involving {})", processes.join(", "))
-            };
-        }
+        // The loop through the failing column: everything it reaches that reaches it back.
+        let members = loop_through(a, c);
+        processes = members.into_iter().map(label).collect();
+        message = if processes.len() > 1 {
+            format!(
+                "{} form a loop that consumes all it produces ({e})",
+                processes.join(", ")
+            )
+        } else {
+            format!("{e} (involving {})", processes.join(", "))
+        };
     }
     if processes.is_empty() {
         let all: Vec<String> = model

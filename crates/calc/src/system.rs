@@ -110,10 +110,9 @@ pub fn resolve_dataset(dbs: &[LciDatabase], id: &str) -> Result<(usize, usize), 
         if let Some(rest) = id
             .strip_prefix(&db.meta.id)
             .and_then(|r| r.strip_prefix('/'))
+            && let Some(a) = db.activity_position(rest)
         {
-            if let Some(a) = db.activity_position(rest) {
-                return Ok((d, a));
-            }
+            return Ok((d, a));
         }
     }
     let hits: Vec<(usize, usize)> = dbs
@@ -288,16 +287,15 @@ impl ProductSystem {
         while let Some((d, a)) = bg_queue.pop_front() {
             for &e in &by_activity[d][a] {
                 let ex = &dbs[d].exchanges[e];
-                if ex.kind == ExchangeKind::Technosphere {
-                    if cols
+                if ex.kind == ExchangeKind::Technosphere
+                    && cols
                         .insert(Column::Background {
                             db: d,
                             activity: ex.input,
                         })
                         .1
-                    {
-                        bg_queue.push_back((d, ex.input));
-                    }
+                {
+                    bg_queue.push_back((d, ex.input));
                 }
             }
         }
@@ -315,8 +313,7 @@ impl ProductSystem {
         let mut b_entries = Vec::new();
 
         for (p, proc_) in model.processes.iter().enumerate() {
-            for k in 0..=proc_.coproducts.len() {
-                let col = product_columns[p][k];
+            for (k, &col) in product_columns[p].iter().enumerate() {
                 a_entries.push((
                     col,
                     col,

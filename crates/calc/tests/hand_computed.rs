@@ -406,8 +406,13 @@ emissions = [ { gas = "CO2", origin = "fossil", amount = 15, unit = "kg" } ]
     let r = footprint(&m).unwrap();
     assert_close(r.total, 30.0 * 6.0 / 7.0 / 10.0, "total");
     // Both prices scale together here, so shares — and the total — do not move with p.
-    assert_close(r.sensitivity[0].elasticity.unwrap(), 0.0, "elasticity when both prices follow p");
-    let m2 = model(&r#"
+    assert_close(
+        r.sensitivity[0].elasticity.unwrap(),
+        0.0,
+        "elasticity when both prices follow p",
+    );
+    let m2 = model(
+        r#"
 [parameters]
 p = 3
 [[process]]
@@ -418,8 +423,13 @@ output = { amount = 10, unit = "kg", price = "p" }
 coproducts = [ { id = "by", amount = 5, unit = "kg", price = 1 } ]
 inputs = [ { dataset = "electricity", amount = 30, unit = "kWh" } ]
 emissions = [ { gas = "CO2", origin = "fossil", amount = 15, unit = "kg" } ]
-"#.to_string());
+"#,
+    );
     let r2 = footprint(&m2).unwrap();
     let want = ((33.0 / 38.0 - 27.0 / 32.0) / (30.0 / 35.0)) / 0.2;
-    assert!((r2.sensitivity[0].elasticity.unwrap() - want).abs() < 1e-9, "{:?}", r2.sensitivity[0]);
+    assert!(
+        (r2.sensitivity[0].elasticity.unwrap() - want).abs() < 1e-9,
+        "{:?}",
+        r2.sensitivity[0]
+    );
 }

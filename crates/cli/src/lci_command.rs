@@ -38,7 +38,8 @@ pub struct LciArgs {
     /// Score one activity (by id), with its breakdown.
     #[arg(long)]
     pub activity: Option<String>,
-    /// Where to write the `--all` scores (CSV); stdout if absent.
+    /// Where to write the output (the `--all` scores, or the `--activity` report);
+    /// stdout if absent.
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Output format for `--activity`.
@@ -124,13 +125,19 @@ pub fn run(args: &LciArgs) -> Result<()> {
                 }
                 None => None,
             };
-            let out = std::io::stdout();
-            let mut out = out.lock();
+            let mut out: Box<dyn Write> = match &args.out {
+                Some(path) => Box::new(std::io::BufWriter::new(
+                    std::fs::File::create(path)
+                        .with_context(|| format!("creating {}", path.display()))?,
+                )),
+                None => Box::new(std::io::stdout().lock()),
+            };
             match args.format {
                 LciFormat::Table => print_table(&mut out, &db, &breakdown, j, mc.as_ref(), args)?,
                 LciFormat::Json => print_json(&mut out, &db, &breakdown, j, mc.as_ref(), args)?,
                 LciFormat::Csv => print_csv(&mut out, &db, &breakdown, j, mc.as_ref(), args)?,
             }
+            out.flush()?;
         }
     }
     eprintln!("{:<10} {:>9.3} s", "total", total.elapsed().as_secs_f64());
@@ -343,4 +350,133 @@ fn print_csv(
     w.write_record([db.activities[j].id.as_str(), &exact(b.score)])?;
     w.flush()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(clap::Parser)]
+    struct Cli {
+        #[command(flatten)]
+        args: LciArgs,
+    }
+
+    fn args(extra: &[&str]) -> LciArgs {
+        let folder = concat!(env!("CARGO_MANIFEST_DIR"), "/../formats/tests/data/full");
+        let mut argv = vec!["lci", folder];
+        argv.extend_from_slice(extra);
+        Cli::parse_from(argv).args
+    }
+
+    #[test]
+    fn all_scores_go_to_the_out_file() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let out = tmp.path().join("scores.csv");
+        let out_s = out.to_string_lossy().into_owned();
+        run(&args(&["--method", "GWP100-AR6", "--all", "--out", &out_s])).expect("runs");
+        // Hand-computed in formats/tests/tabular.rs: 0.58 and (3.6 + 0.27 + 1.16) / 2.
+        let text = std::fs::read_to_string(&out).expect("written");
+        let rows: Vec<(String, f64)> = text
+            .lines()
+            .skip(1)
+            .map(|l| {
+                let (id, v) = l.split_once(',').expect("two fields");
+                (id.to_string(), v.parse().expect("number"))
+            })
+            .collect();
+        assert_eq!(text.lines().next(), Some("activity_id,score"));
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].0, "elec");
+        assert!(
+            (rows[0].1 - 0.58).abs() < 1e-14 && (rows[1].1 - 2.515).abs() < 1e-14,
+            "{rows:?}"
+        );
+    }
+
+    #[test]
+    fn csv_report_ends_with_the_score() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let out = tmp.path().join("steel.csv");
+        let out_s = out.to_string_lossy().into_owned();
+        let a = args(&[
+            "--method",
+            "GWP100-AR5",
+            "--activity",
+            "steel",
+            "--format",
+            "csv",
+            "--out",
+            &out_s,
+            "--monte-carlo",
+            "50",
+            "--seed",
+            "3",
+        ]);
+        run(&a).expect("runs");
+        let text = std::fs::read_to_string(&out).expect("written");
+        let last = text.lines().last().expect("lines");
+        let (id, score) = last.split_once(',').expect("two fields");
+        assert_eq!(id, "steel");
+        let score: f64 = score.parse().expect("number");
+        assert!((score - 2.52).abs() < 1e-14, "{score}");
+        assert!(text.contains("monte_carlo,median"));
+        assert!(text.contains("flow,co2-fossil"));
+    }
+
+    #[test]
+    fn json_and_table_reports_render() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        for format in ["json", "table"] {
+            let out = tmp.path().join(format);
+            let out_s = out.to_string_lossy().into_owned();
+            run(&args(&[
+                "--method",
+                "GWP100-AR6",
+                "--activity",
+                "elec",
+                "--format",
+                format,
+                "--out",
+                &out_s,
+            ]))
+            .expect("runs");
+            let text = std::fs::read_to_string(&out).expect("written");
+            if format == "json" {
+                let v: serde_json::Value = serde_json::from_str(&text).expect("json");
+                assert_eq!(v["activity"]["id"], "elec");
+                assert!((v["score"].as_f64().expect("score") - 0.58).abs() < 1e-15);
+            } else {
+                assert!(text.contains("电网电力") || text.contains("electricity"));
+            }
+        }
+    }
+
+    #[test]
+    fn unknown_method_and_activity_are_named() {
+        let e = run(&args(&["--method", "ReCiPe", "--all"])).unwrap_err();
+        let m = format!("{e:#}");
+        assert!(
+            m.contains("'ReCiPe'") && m.contains("GWP100-AR6") && m.contains("GWP100-AR5"),
+            "{m}"
+        );
+        let e = run(&args(&[
+            "--method",
+            "GWP100-AR6",
+            "--activity",
+            "aluminium",
+        ]))
+        .unwrap_err();
+        assert!(format!("{e:#}").contains("'aluminium'"), "{e:#}");
+        let e = run(&args(&[
+            "--method",
+            "GWP100-AR6",
+            "--all",
+            "--monte-carlo",
+            "5",
+        ]))
+        .unwrap_err();
+        assert!(format!("{e:#}").contains("--monte-carlo"));
+    }
 }

@@ -15,8 +15,10 @@
 //! - `exchanges.csv`: `activity_id,kind,input_id,amount` [+ `uncertainty_type,loc,scale,min,max`]
 //! - `characterization.csv`: `method,flow_id,factor` (other columns ignored)
 
+use rayon::prelude::*;
 use std::collections::HashMap;
 use std::fs::File;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::io::{self, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use zuji_model::gas::{Gas, Origin};
@@ -78,13 +80,11 @@ pub fn read_tabular(dir: &Path) -> Result<LciDatabase, TabularError> {
             .map_err(|source| TabularError::Io { path, source })
     };
     let meta = read_meta(dir)?;
-    read_tables(
-        meta,
-        open(ACTIVITIES)?,
-        open(FLOWS)?,
-        open(EXCHANGES)?,
-        open(CHARACTERIZATION)?,
-    )
+    let (activities, flows) = (open(ACTIVITIES)?, open(FLOWS)?);
+    // exchanges.csv is read whole, to be parsed in parallel chunks.
+    let path = dir.join(EXCHANGES);
+    let exchanges = std::fs::read(&path).map_err(|source| TabularError::Io { path, source })?;
+    read_tables(meta, activities, flows, &exchanges, open(CHARACTERIZATION)?)
 }
 
 /// Reads the four tables from strings (the fuzzing and testing entry point; the file
@@ -145,23 +145,55 @@ fn read_meta(dir: &Path) -> Result<DatabaseMeta, TabularError> {
     })
 }
 
+/// Id → position. Ids are looked up once or twice per exchange, a million times for a
+/// large database, so the map uses a fast non-cryptographic hash (FxHash's mixing)
+/// instead of SipHash; the input is a local file, not an adversary.
+type IdIndex = HashMap<String, usize, BuildHasherDefault<FxHasher>>;
+
+#[derive(Default)]
+struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word))
+                .wrapping_mul(0x517c_c1b7_2722_0a95);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
 /// One CSV table being read: its name for messages, header positions, current line.
 struct Table<R: Read> {
     file: &'static str,
     reader: csv::Reader<R>,
     header: Vec<String>,
     record: csv::ByteRecord,
+    /// Lines of the file before this reader's input (for a chunk of a larger file).
+    line_offset: u64,
+}
+
+/// The CSV dialect of the layout: comma, `"` quotes; fields are trimmed by
+/// [`Table::text`] as they are used, and field counts checked by [`Table::next`], so
+/// that whole files and chunks report alike.
+fn csv_reader<R: Read>(input: R, has_headers: bool) -> csv::Reader<R> {
+    csv::ReaderBuilder::new()
+        .has_headers(has_headers)
+        .flexible(true)
+        .from_reader(input)
 }
 
 impl<R: Read> Table<R> {
     fn new(file: &'static str, input: R) -> Result<Table<R>, TabularError> {
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(true)
-            .trim(csv::Trim::All)
-            .from_reader(input);
+        let mut reader = csv_reader(input, true);
         let header = reader
             .byte_headers()
-            .map_err(|e| csv_error(file, &e))?
+            .map_err(|e| csv_error(file, &e, 0))?
             .iter()
             .enumerate()
             .map(|(i, h)| {
@@ -186,7 +218,20 @@ impl<R: Read> Table<R> {
             reader,
             header,
             record: csv::ByteRecord::new(),
+            line_offset: 0,
         })
+    }
+
+    /// A reader for rows without a header line, under a header already read, starting
+    /// after `line_offset` lines of the file.
+    fn headerless(file: &'static str, input: R, header: Vec<String>, line_offset: u64) -> Table<R> {
+        Table {
+            file,
+            reader: csv_reader(input, false),
+            header,
+            record: csv::ByteRecord::new(),
+            line_offset,
+        }
     }
 
     fn required(&self, name: &str) -> Result<usize, TabularError> {
@@ -204,13 +249,26 @@ impl<R: Read> Table<R> {
 
     /// Advances to the next row; false at the end. Blank lines are skipped by csv.
     fn next(&mut self) -> Result<bool, TabularError> {
-        self.reader
+        let more = self
+            .reader
             .read_byte_record(&mut self.record)
-            .map_err(|e| csv_error(self.file, &e))
+            .map_err(|e| csv_error(self.file, &e, self.line_offset))?;
+        if more && self.record.len() != self.header.len() {
+            return Err(TabularError::Row {
+                file: self.file.into(),
+                line: self.line(),
+                problem: format!(
+                    "the row has {} fields but the header has {}",
+                    self.record.len(),
+                    self.header.len()
+                ),
+            });
+        }
+        Ok(more)
     }
 
     fn line(&self) -> u64 {
-        self.record.position().map(|p| p.line()).unwrap_or(0)
+        self.line_offset + self.record.position().map(|p| p.line()).unwrap_or(0)
     }
 
     fn error(&self, col: usize, problem: impl Into<String>) -> TabularError {
@@ -225,6 +283,7 @@ impl<R: Read> Table<R> {
     /// The text of column `col` in the current row (trimmed; empty if absent).
     fn text(&self, col: usize) -> Result<&str, TabularError> {
         std::str::from_utf8(self.record.get(col).unwrap_or(b""))
+            .map(str::trim)
             .map_err(|_| self.error(col, "not valid UTF-8"))
     }
 
@@ -269,14 +328,9 @@ impl<R: Read> Table<R> {
     }
 }
 
-fn csv_error(file: &str, e: &csv::Error) -> TabularError {
-    let line = e.position().map(|p| p.line()).unwrap_or(0);
+fn csv_error(file: &str, e: &csv::Error, line_offset: u64) -> TabularError {
+    let line = line_offset + e.position().map(|p| p.line()).unwrap_or(0);
     let problem = match e.kind() {
-        csv::ErrorKind::UnequalLengths {
-            expected_len, len, ..
-        } => {
-            format!("the row has {len} fields but the header has {expected_len}")
-        }
         csv::ErrorKind::Utf8 { .. } => "not valid UTF-8".into(),
         _ => e.to_string(),
     };
@@ -297,7 +351,7 @@ fn read_tables(
     meta: DatabaseMeta,
     activities: impl Read,
     flows: impl Read,
-    exchanges: impl Read,
+    exchanges: &[u8],
     characterization: impl Read,
 ) -> Result<LciDatabase, TabularError> {
     let (activities, activity_index) = read_activities(activities)?;
@@ -315,9 +369,7 @@ fn read_tables(
     })
 }
 
-fn read_activities(
-    input: impl Read,
-) -> Result<(Vec<Activity>, HashMap<String, usize>), TabularError> {
+fn read_activities(input: impl Read) -> Result<(Vec<Activity>, IdIndex), TabularError> {
     let mut t = Table::new(ACTIVITIES, input)?;
     let [id, name, unit, location] = [
         t.required("id")?,
@@ -327,7 +379,7 @@ fn read_activities(
     ];
     let opt = ACTIVITY_OPTIONAL.map(|c| t.optional(c));
     let mut list = Vec::new();
-    let mut index = HashMap::new();
+    let mut index = IdIndex::default();
     while t.next()? {
         let a = Activity {
             id: t.non_empty(id)?.to_string(),
@@ -354,9 +406,7 @@ fn read_activities(
     Ok((list, index))
 }
 
-fn read_flows(
-    input: impl Read,
-) -> Result<(Vec<ElementaryFlow>, HashMap<String, usize>), TabularError> {
+fn read_flows(input: impl Read) -> Result<(Vec<ElementaryFlow>, IdIndex), TabularError> {
     let mut t = Table::new(FLOWS, input)?;
     let [id, name, compartment, unit] = [
         t.required("id")?,
@@ -366,7 +416,7 @@ fn read_flows(
     ];
     let (gas, origin) = (t.optional("gas"), t.optional("origin"));
     let mut list = Vec::new();
-    let mut index = HashMap::new();
+    let mut index = IdIndex::default();
     while t.next()? {
         let f = ElementaryFlow {
             id: t.non_empty(id)?.to_string(),
@@ -393,72 +443,169 @@ fn read_flows(
     Ok((list, index))
 }
 
+/// Positions of the exchanges.csv columns.
+struct ExchangeColumns {
+    activity_id: usize,
+    kind: usize,
+    input_id: usize,
+    amount: usize,
+    uncertainty: [Option<usize>; 5],
+}
+
+impl ExchangeColumns {
+    fn of<R: Read>(t: &Table<R>) -> Result<ExchangeColumns, TabularError> {
+        Ok(ExchangeColumns {
+            activity_id: t.required("activity_id")?,
+            kind: t.required("kind")?,
+            input_id: t.required("input_id")?,
+            amount: t.required("amount")?,
+            uncertainty: UNCERTAINTY_COLUMNS.map(|c| t.optional(c)),
+        })
+    }
+}
+
+/// Below this size exchanges.csv is parsed in one piece.
+const PARALLEL_CHUNK: usize = 1 << 20;
+
+/// Reads exchanges.csv. A large file without quotes (so every newline ends a row) is
+/// cut at newlines into chunks parsed in parallel — most of a database's loading time
+/// is here — and errors still carry the file's own line numbers.
 fn read_exchanges(
-    input: impl Read,
-    activities: &HashMap<String, usize>,
-    flows: &HashMap<String, usize>,
+    data: &[u8],
+    activities: &IdIndex,
+    flows: &IdIndex,
 ) -> Result<Vec<Exchange>, TabularError> {
-    let mut t = Table::new(EXCHANGES, input)?;
-    let [activity_id, kind, input_id, amount] = [
-        t.required("activity_id")?,
-        t.required("kind")?,
-        t.required("input_id")?,
-        t.required("amount")?,
-    ];
-    let [utype, loc, scale, min, max] = UNCERTAINTY_COLUMNS.map(|c| t.optional(c));
-    let mut list = Vec::new();
-    while t.next()? {
-        let a_text = t.non_empty(activity_id)?;
-        let activity = *activities
-            .get(a_text)
-            .ok_or_else(|| t.error(activity_id, format!("unknown activity id '{a_text}'")))?;
-        let k = ExchangeKind::parse(t.text(kind)?).map_err(|p| t.error(kind, p))?;
-        let i_text = t.text(input_id)?;
-        let input = match k {
-            ExchangeKind::Production if i_text.is_empty() || i_text == a_text => activity,
-            ExchangeKind::Production => {
-                return Err(t.error(
-                    input_id,
-                    format!("a production exchange's input_id must be the activity itself ('{a_text}'), got '{i_text}'"),
-                ));
-            }
-            ExchangeKind::Technosphere => *activities
-                .get(i_text)
-                .ok_or_else(|| t.error(input_id, format!("unknown activity id '{i_text}'")))?,
-            ExchangeKind::Biosphere => *flows
-                .get(i_text)
-                .ok_or_else(|| t.error(input_id, format!("unknown flow id '{i_text}'")))?,
-        };
-        let value = t.number(amount)?;
-        let uncertainty = match utype {
-            None => Uncertainty::None,
-            Some(c) => {
-                let name = t.text(c)?;
-                Uncertainty::from_brightway(
-                    name,
-                    value,
-                    t.opt_number(loc)?,
-                    t.opt_number(scale)?,
-                    t.opt_number(min)?,
-                    t.opt_number(max)?,
-                )
-                .map_err(|p| t.error(c, p))?
-            }
-        };
-        list.push(Exchange {
-            activity,
-            kind: k,
-            input,
-            amount: value,
-            uncertainty,
-        });
+    let simple = !data.contains(&b'"') && !matches!(data.first(), Some(b'\n' | b'\r'));
+    let header_end = data.iter().position(|&b| b == b'\n').map(|p| p + 1);
+    let (Some(header_end), true) = (header_end, simple) else {
+        let mut t = Table::new(EXCHANGES, data)?;
+        let cols = ExchangeColumns::of(&t)?;
+        let mut list = Vec::new();
+        read_exchange_rows(&mut t, &cols, activities, flows, &mut list)?;
+        return Ok(list);
+    };
+    let head = Table::new(EXCHANGES, &data[..header_end])?;
+    let cols = ExchangeColumns::of(&head)?;
+    let header = head.header;
+    let body = &data[header_end..];
+    let chunks = split_at_newlines(
+        body,
+        (body.len() / PARALLEL_CHUNK).clamp(1, 4 * rayon::current_num_threads()),
+    );
+    let newlines: Vec<u64> = chunks
+        .par_iter()
+        .map(|c| c.iter().filter(|&&b| b == b'\n').count() as u64)
+        .collect();
+    let offsets: Vec<u64> = newlines
+        .iter()
+        .scan(1u64, |line, n| {
+            let start = *line;
+            *line += n;
+            Some(start)
+        })
+        .collect();
+    let parts: Vec<Result<Vec<Exchange>, TabularError>> = chunks
+        .par_iter()
+        .zip(offsets)
+        .map(|(chunk, offset)| {
+            let mut t = Table::headerless(EXCHANGES, *chunk, header.clone(), offset);
+            let mut list = Vec::with_capacity(chunk.len() / 40);
+            read_exchange_rows(&mut t, &cols, activities, flows, &mut list)?;
+            Ok(list)
+        })
+        .collect();
+    let mut list = Vec::with_capacity(parts.iter().map(|p| p.as_ref().map_or(0, Vec::len)).sum());
+    for part in parts {
+        list.extend(part?);
     }
     Ok(list)
 }
 
+/// Cuts `data` into about `n` pieces, each ending just after a newline (the last at
+/// the end of the data).
+fn split_at_newlines(data: &[u8], n: usize) -> Vec<&[u8]> {
+    let mut pieces = Vec::with_capacity(n);
+    let mut start = 0;
+    for k in 1..n {
+        let target = (data.len() * k / n).max(start);
+        match data[target..].iter().position(|&b| b == b'\n') {
+            Some(p) => {
+                pieces.push(&data[start..target + p + 1]);
+                start = target + p + 1;
+            }
+            None => break,
+        }
+    }
+    pieces.push(&data[start..]);
+    pieces
+}
+
+fn read_exchange_rows<R: Read>(
+    t: &mut Table<R>,
+    c: &ExchangeColumns,
+    activities: &IdIndex,
+    flows: &IdIndex,
+    list: &mut Vec<Exchange>,
+) -> Result<(), TabularError> {
+    while t.next()? {
+        list.push(exchange_row(t, c, activities, flows)?);
+    }
+    Ok(())
+}
+
+fn exchange_row<R: Read>(
+    t: &Table<R>,
+    c: &ExchangeColumns,
+    activities: &IdIndex,
+    flows: &IdIndex,
+) -> Result<Exchange, TabularError> {
+    let a_text = t.non_empty(c.activity_id)?;
+    let activity = *activities
+        .get(a_text)
+        .ok_or_else(|| t.error(c.activity_id, format!("unknown activity id '{a_text}'")))?;
+    let kind = ExchangeKind::parse(t.text(c.kind)?).map_err(|p| t.error(c.kind, p))?;
+    let i_text = t.text(c.input_id)?;
+    let input = match kind {
+        ExchangeKind::Production if i_text.is_empty() || i_text == a_text => activity,
+        ExchangeKind::Production => {
+            return Err(t.error(
+                c.input_id,
+                format!("a production exchange's input_id must be the activity itself ('{a_text}'), got '{i_text}'"),
+            ));
+        }
+        ExchangeKind::Technosphere => *activities
+            .get(i_text)
+            .ok_or_else(|| t.error(c.input_id, format!("unknown activity id '{i_text}'")))?,
+        ExchangeKind::Biosphere => *flows
+            .get(i_text)
+            .ok_or_else(|| t.error(c.input_id, format!("unknown flow id '{i_text}'")))?,
+    };
+    let amount = t.number(c.amount)?;
+    let [utype, loc, scale, min, max] = c.uncertainty;
+    let uncertainty = match utype {
+        None => Uncertainty::None,
+        Some(col) => Uncertainty::from_brightway(
+            t.text(col)?,
+            amount,
+            t.opt_number(loc)?,
+            t.opt_number(scale)?,
+            t.opt_number(min)?,
+            t.opt_number(max)?,
+        )
+        .map_err(|p| t.error(col, p))?,
+    };
+    Ok(Exchange {
+        activity,
+        kind,
+        input,
+        amount,
+        uncertainty,
+    })
+}
+
 fn read_characterization(
     input: impl Read,
-    flows: &HashMap<String, usize>,
+    flows: &IdIndex,
 ) -> Result<Vec<CharacterisationMethod>, TabularError> {
     let mut t = Table::new(CHARACTERIZATION, input)?;
     let [method, flow_id, factor] = [
@@ -467,7 +614,7 @@ fn read_characterization(
         t.required("factor")?,
     ];
     let mut methods: Vec<CharacterisationMethod> = Vec::new();
-    let mut by_name: HashMap<String, usize> = HashMap::new();
+    let mut by_name: IdIndex = IdIndex::default();
     while t.next()? {
         let name = t.non_empty(method)?;
         let f = t.text(flow_id)?;

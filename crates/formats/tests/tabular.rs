@@ -335,6 +335,50 @@ fn file_level_errors_name_the_file() {
     assert_mentions(&e, &["flows.csv:2", "UTF-8"]);
 }
 
+/// A large exchanges.csv is parsed in parallel chunks; the result and the line numbers
+/// of errors are those of the one-piece parse (forced here by quoting a header name).
+#[test]
+fn large_files_parse_in_chunks_with_true_line_numbers() {
+    let mut body = String::new();
+    for i in 0..60_000 {
+        body.push_str(&format!("a,technosphere,b,{}.5\n", i % 7));
+        body.push_str(&format!("b,biosphere,co2,{}e-3\n", i % 11));
+    }
+    let head = "activity_id,kind,input_id,amount\na,production,a,1\nb,production,b,1\n";
+    let quoted = "\"activity_id\",kind,input_id,amount\na,production,a,1\nb,production,b,1\n";
+    assert!(body.len() > 2 << 20);
+    let chunked =
+        read_tabular_from_strings(ACT, FLOW, &format!("{head}{body}"), CHAR).expect("valid");
+    let whole =
+        read_tabular_from_strings(ACT, FLOW, &format!("{quoted}{body}"), CHAR).expect("valid");
+    assert_eq!(chunked.exchanges.len(), 120_002);
+    assert_eq!(chunked.exchanges, whole.exchanges);
+
+    // Line 1 header, lines 2–3 production, so data row k (from 0) is on line k + 4.
+    let bad = body.replacen("b,biosphere,co2,5e-3", "b,biosphere,co2,5e-3x", 1);
+    let k = body
+        .lines()
+        .position(|l| l == "b,biosphere,co2,5e-3")
+        .expect("row");
+    for h in [head, quoted] {
+        let m = read_tabular_from_strings(ACT, FLOW, &format!("{h}{bad}"), CHAR)
+            .unwrap_err()
+            .to_string();
+        assert_mentions(
+            &m,
+            &[&format!("exchanges.csv:{}:", k + 4), "'amount'", "'5e-3x'"],
+        );
+    }
+    let late = format!("{head}{body}a,technosphere\n");
+    let m = read_tabular_from_strings(ACT, FLOW, &late, CHAR)
+        .unwrap_err()
+        .to_string();
+    assert_mentions(
+        &m,
+        &["exchanges.csv:120004:", "2 fields but the header has 4"],
+    );
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(500))]
 

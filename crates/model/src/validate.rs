@@ -134,9 +134,10 @@ fn is_identifier(s: &str) -> bool {
 pub fn validate(model: &ProductModel) -> Vec<ModelError> {
     let mut errors = structural_errors(model);
     if errors.is_empty()
-        && let Err(mut e) = evaluate(model, &HashMap::new()) {
-            errors.append(&mut e);
-        }
+        && let Err(mut e) = evaluate(model, &HashMap::new())
+    {
+        errors.append(&mut e);
+    }
     errors
 }
 
@@ -163,9 +164,10 @@ fn structural_errors(model: &ProductModel) -> Vec<ModelError> {
         ));
     }
     if let Some(g) = &p.gtin
-        && let Err(e) = check_gtin(g) {
-            errors.push(ModelError::new(prod.clone().key("gtin"), e));
-        }
+        && let Err(e) = check_gtin(g)
+    {
+        errors.push(ModelError::new(prod.clone().key("gtin"), e));
+    }
     let du = prod.clone().key("declared_unit");
     if !(p.declared_unit.amount.is_finite() && p.declared_unit.amount > 0.0) {
         errors.push(ModelError::new(
@@ -215,32 +217,34 @@ fn structural_errors(model: &ProductModel) -> Vec<ModelError> {
         }
     }
     match &p.reference_process {
-        Some(r) => {
-            match ids.get(r.as_str()) {
-                Some(&i) => {
-                    if let (Ok(du_unit), Ok(out)) =
-                        (&du_unit, Unit::parse(&model.processes[i].output.unit))
-                        && let Err(e) = du_unit.factor_to(&out) {
-                            errors.push(ModelError::new(
-                            du.clone().key("unit"),
-                            format!("the declared unit does not match the output of process '{r}': {e}"),
-                        ));
-                        }
+        Some(r) => match ids.get(r.as_str()) {
+            Some(&i) => {
+                if let (Ok(du_unit), Ok(out)) =
+                    (&du_unit, Unit::parse(&model.processes[i].output.unit))
+                    && let Err(e) = du_unit.factor_to(&out)
+                {
+                    errors.push(ModelError::new(
+                        du.clone().key("unit"),
+                        format!(
+                            "the declared unit does not match the output of process '{r}': {e}"
+                        ),
+                    ));
                 }
-                None => errors.push(ModelError::new(
-                    prod.clone().key("reference_process"),
-                    format!("no process has the id '{r}'"),
-                )),
             }
-        }
+            None => errors.push(ModelError::new(
+                prod.clone().key("reference_process"),
+                format!("no process has the id '{r}'"),
+            )),
+        },
         None => {
             if let (Ok(du_unit), Ok(out)) = (&du_unit, Unit::parse(&model.processes[0].output.unit))
-                && let Err(e) = du_unit.factor_to(&out) {
-                    errors.push(ModelError::new(
+                && let Err(e) = du_unit.factor_to(&out)
+            {
+                errors.push(ModelError::new(
                         du.clone().key("unit"),
                         format!("the declared unit does not match the output of the first process '{}': {e}", model.processes[0].id),
                     ));
-                }
+            }
         }
     }
 
@@ -337,15 +341,13 @@ fn structural_errors(model: &ProductModel) -> Vec<ModelError> {
                         };
                         if let (Some(u), Ok(from)) = (out_unit, Unit::parse(&inp.unit))
                             && let Ok(to) = Unit::parse(u)
-                                && let Err(e) = from.factor_to(&to) {
-                                    errors.push(ModelError::new(
-                                        ip.clone().key("unit"),
-                                        format!(
-                                            "input of process '{}' from process '{id}': {e}",
-                                            proc_.id
-                                        ),
-                                    ));
-                                }
+                            && let Err(e) = from.factor_to(&to)
+                        {
+                            errors.push(ModelError::new(
+                                ip.clone().key("unit"),
+                                format!("input of process '{}' from process '{id}': {e}", proc_.id),
+                            ));
+                        }
                     }
                 },
                 Ok(InputLink::Dataset(d)) if d.trim().is_empty() => errors.push(ModelError::new(
@@ -365,15 +367,16 @@ fn structural_errors(model: &ProductModel) -> Vec<ModelError> {
                         errors.push(ModelError::new(sp.clone().key("unit"), e));
                     } else if let (Ok(from), Ok(to)) =
                         (Unit::parse(&inp.unit), Unit::parse(&s.unit))
-                        && let Err(e) = from.factor_to(&to) {
-                            errors.push(ModelError::new(
-                                ip.clone().key("unit"),
-                                format!(
-                                    "input of process '{}' from supplier '{}': {e}",
-                                    proc_.id, s.id
-                                ),
-                            ));
-                        }
+                        && let Err(e) = from.factor_to(&to)
+                    {
+                        errors.push(ModelError::new(
+                            ip.clone().key("unit"),
+                            format!(
+                                "input of process '{}' from supplier '{}': {e}",
+                                proc_.id, s.id
+                            ),
+                        ));
+                    }
                     if s.source.trim().is_empty() {
                         errors.push(ModelError::new(
                             sp.clone().key("source"),
@@ -381,16 +384,18 @@ fn structural_errors(model: &ProductModel) -> Vec<ModelError> {
                         ));
                     }
                     if let Some(share) = s.primary_data_share
-                        && !(0.0..=1.0).contains(&share) {
-                            errors.push(ModelError::new(
-                                sp.clone().key("primary_data_share"),
-                                format!("a share lies between 0 and 1, got {share}"),
-                            ));
-                        }
+                        && !(0.0..=1.0).contains(&share)
+                    {
+                        errors.push(ModelError::new(
+                            sp.clone().key("primary_data_share"),
+                            format!("a share lies between 0 and 1, got {share}"),
+                        ));
+                    }
                     if let Some(q) = &s.quality
-                        && let Err(e) = q.check() {
-                            errors.push(ModelError::new(sp.key("quality"), e));
-                        }
+                        && let Err(e) = q.check()
+                    {
+                        errors.push(ModelError::new(sp.key("quality"), e));
+                    }
                 }
             }
             if inp.avoided && model.product.end_of_life.approach != RecyclingApproach::AvoidedBurden
@@ -401,9 +406,10 @@ fn structural_errors(model: &ProductModel) -> Vec<ModelError> {
                 ));
             }
             if let Some(q) = &inp.quality
-                && let Err(e) = q.check() {
-                    errors.push(ModelError::new(ip.clone().key("quality"), e));
-                }
+                && let Err(e) = q.check()
+            {
+                errors.push(ModelError::new(ip.clone().key("quality"), e));
+            }
         }
         for (k, em) in proc_.emissions.iter().enumerate() {
             let ep = pp.clone().key("emissions").index(k);
@@ -428,9 +434,10 @@ fn structural_errors(model: &ProductModel) -> Vec<ModelError> {
                 ));
             }
             if let Some(q) = &em.quality
-                && let Err(e) = q.check() {
-                    errors.push(ModelError::new(ep.key("quality"), e));
-                }
+                && let Err(e) = q.check()
+            {
+                errors.push(ModelError::new(ep.key("quality"), e));
+            }
         }
     }
     errors
@@ -535,14 +542,23 @@ pub fn evaluate(
                     _ => ("property", &o.property),
                 };
                 let path = product_path(&pp, k).key(field);
-                let v = value.as_ref().map(|a| amount(a, path.clone(), &mut errors))?;
+                let v = value
+                    .as_ref()
+                    .map(|a| amount(a, path.clone(), &mut errors))?;
                 let bad = match field {
                     "allocation_factor" => !(0.0..=1.0).contains(&v),
                     _ => v < 0.0,
                 };
                 if bad {
-                    let range = if field == "allocation_factor" { "between 0 and 1" } else { "≥ 0" };
-                    errors.push(ModelError::new(path, format!("{field} must be {range}, got {v}")));
+                    let range = if field == "allocation_factor" {
+                        "between 0 and 1"
+                    } else {
+                        "≥ 0"
+                    };
+                    errors.push(ModelError::new(
+                        path,
+                        format!("{field} must be {range}, got {v}"),
+                    ));
                 }
                 Some(v)
             })
@@ -630,20 +646,33 @@ fn allocation_shares(
     let weights: Vec<f64> = match p.allocation {
         None => return Err("a process with co-products needs an allocation method".into()),
         Some(AllocationMethod::Explicit) => basis.iter().map(|b| b.unwrap_or(0.0)).collect(),
-        Some(AllocationMethod::Economic) => amounts.iter().zip(basis).map(|(a, b)| a * b.unwrap_or(0.0)).collect(),
-        Some(AllocationMethod::Physical) if basis.iter().all(Option::is_some) => {
-            amounts.iter().zip(basis).map(|(a, b)| a * b.unwrap_or(0.0)).collect()
-        }
+        Some(AllocationMethod::Economic) => amounts
+            .iter()
+            .zip(basis)
+            .map(|(a, b)| a * b.unwrap_or(0.0))
+            .collect(),
+        Some(AllocationMethod::Physical) if basis.iter().all(Option::is_some) => amounts
+            .iter()
+            .zip(basis)
+            .map(|(a, b)| a * b.unwrap_or(0.0))
+            .collect(),
         Some(AllocationMethod::Physical) => {
             // Without properties, amounts are compared in the base unit of their shared dimension.
-            let units: Vec<Unit> = p.products().map(|o| Unit::parse(&o.unit)).collect::<Result<_, _>>()?;
+            let units: Vec<Unit> = p
+                .products()
+                .map(|o| Unit::parse(&o.unit))
+                .collect::<Result<_, _>>()?;
             if units.iter().any(|u| u.dimension != units[0].dimension) {
                 return Err(
                     "physical allocation without properties needs every product in the same dimension (e.g. all masses); give each a 'property'"
                         .into(),
                 );
             }
-            units.iter().zip(amounts).map(|(u, a)| a * u.to_base).collect()
+            units
+                .iter()
+                .zip(amounts)
+                .map(|(u, a)| a * u.to_base)
+                .collect()
         }
     };
     let total: f64 = weights.iter().sum();

@@ -36,9 +36,11 @@ pub fn ar6() -> GwpTable {
     }
 }
 
-/// A test database: each entry is (id, unit, [(flow id, amount)]), system processes.
-/// Flows: co2 (fossil), ch4 (fossil), co2e (aggregated).
-pub fn db(entries: &[(&str, &str, &[(&str, f64)])]) -> LciDatabase {
+/// One system process of a test database: (id, unit, [(flow id, amount)]).
+pub type TestActivity<'a> = (&'a str, &'a str, &'a [(&'a str, f64)]);
+
+/// A test database of system processes. Flows: co2 (fossil), ch4 (fossil), co2e (aggregated).
+pub fn db(entries: &[TestActivity]) -> LciDatabase {
     let flows = vec![
         ElementaryFlow {
             id: "co2".into(),
