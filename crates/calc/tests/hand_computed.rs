@@ -2,17 +2,9 @@
 
 mod common;
 use common::*;
-use zuji_model::LifeCycleStage;
 
-#[test]
-fn a_chain_of_two_processes_with_background_inputs() {
-    // P (1 kg) uses 2 kWh electricity and 0.3 kg of M; M (per kg) uses 4 MJ heat.
-    //   P direct:  2 kWh × 0.5 kg CO2/kWh                     = 1.0
-    //   M for P:   0.3 kg × 4 MJ/kg = 1.2 MJ heat
-    //              CO2 1.2 × 0.07 = 0.084; CH4 1.2 × 0.001 = 0.0012 kg × 29.8 = 0.03576
-    //   total = 1.0 + 0.084 + 0.03576 = 1.11976 kg CO2e
-    let m = model(
-        r#"
+/// P (1 kg) uses 2 kWh electricity and 0.3 kg of M; M (per kg) uses 4 MJ heat.
+const CHAIN: &str = r#"
 [[process]]
 id = "P"
 stage = "production"
@@ -26,8 +18,17 @@ id = "M"
 stage = "raw-material-acquisition"
 output = { amount = 1, unit = "kg" }
 inputs = [ { dataset = "heat", amount = 4, unit = "MJ" } ]
-"#,
-    );
+"#;
+use zuji_model::LifeCycleStage;
+
+#[test]
+fn a_chain_of_two_processes_with_background_inputs() {
+    // P (1 kg) uses 2 kWh electricity and 0.3 kg of M; M (per kg) uses 4 MJ heat.
+    //   P direct:  2 kWh × 0.5 kg CO2/kWh                     = 1.0
+    //   M for P:   0.3 kg × 4 MJ/kg = 1.2 MJ heat
+    //              CO2 1.2 × 0.07 = 0.084; CH4 1.2 × 0.001 = 0.0012 kg × 29.8 = 0.03576
+    //   total = 1.0 + 0.084 + 0.03576 = 1.11976 kg CO2e
+    let m = model(CHAIN);
     let r = footprint(&m).unwrap();
     assert_close(r.total, 1.11976, "total");
     let stage = |s| {
@@ -319,23 +320,7 @@ inputs = [ { dataset = "steel", amount = "steel", unit = "kg" } ]
 fn the_contribution_tree_sums_to_its_parent() {
     // Same chain as the first test: the root is P with 1.11976; children are electricity
     // (1.0) and M (0.11976), M's child is heat (0.11976).
-    let m = model(
-        r#"
-[[process]]
-id = "P"
-stage = "production"
-output = { amount = 1, unit = "kg" }
-inputs = [
-  { dataset = "electricity", amount = 2, unit = "kWh" },
-  { process = "M", amount = 0.3, unit = "kg" },
-]
-[[process]]
-id = "M"
-stage = "raw-material-acquisition"
-output = { amount = 1, unit = "kg" }
-inputs = [ { dataset = "heat", amount = 4, unit = "MJ" } ]
-"#,
-    );
+    let m = model(CHAIN);
     let r = footprint(&m).unwrap();
     assert_close(r.tree.value, 1.11976, "root");
     let kids: f64 = r.tree.children.iter().map(|c| c.value).sum();
