@@ -1,7 +1,10 @@
 //! Reading and writing the world's files: product models (TOML/JSON), the tabular LCI
-//! layout (CSV), and the bundled default database. Every reader returns an error that
-//! names the file, the line or cell and the field; none panics, none imports half-way.
+//! layout (CSV), the bundled default database, and other tools' formats. Every reader
+//! returns an error that names the file, the line or element and the field; none panics,
+//! none imports half-way.
 
 pub mod default_db;
+pub mod ghg_flows;
+pub mod import;
 pub mod product_model;
 pub mod tabular;
