@@ -1,9 +1,12 @@
 //! `zuji db list | show | search`: browse background databases.
 
+use crate::data_dir::DataDir;
 use crate::databases::DatabaseArgs;
 use anyhow::{Context, bail};
-use clap::{Args, Subcommand};
+use clap::{Args, Subcommand, ValueEnum};
+use std::path::{Path, PathBuf};
 use zuji_calc::lci::LciSystem;
+use zuji_formats::import::ImportReport;
 use zuji_model::lci::{ExchangeKind, LciDatabase};
 
 #[derive(Args, Debug)]
@@ -18,6 +21,24 @@ pub struct DbArgs {
 pub enum DbCommand {
     /// List the databases with their versions, sizes and licences.
     List,
+    /// Import a database into the data directory (format detected when not given).
+    Import {
+        /// A file, folder or zip package.
+        path: PathBuf,
+        #[arg(long, value_enum)]
+        format: Option<ImportFormat>,
+        /// Name in the data directory (default: the file or folder name).
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Export a database (bundled or imported) to a folder.
+    Export {
+        name: String,
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Show one dataset: its provenance, its exchanges and its score per unit.
     Show {
         /// Dataset id, bare or prefixed with the database id.
@@ -39,9 +60,124 @@ pub enum DbCommand {
     },
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ImportFormat {
+    Tabular,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Tabular,
+}
+
+/// The format of a file or folder, from its name and first bytes.
+fn detect(path: &Path) -> anyhow::Result<ImportFormat> {
+    if path.is_dir() && path.join("activities.csv").exists() {
+        return Ok(ImportFormat::Tabular);
+    }
+    bail!(
+        "cannot tell the format of {}; give --format (supported: {})",
+        path.display(),
+        ImportFormat::value_variants()
+            .iter()
+            .filter_map(|v| v.to_possible_value())
+            .map(|v| v.get_name().to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
+}
+
+fn import(path: &Path, format: ImportFormat) -> anyhow::Result<ImportReport> {
+    Ok(match format {
+        ImportFormat::Tabular => ImportReport {
+            db: zuji_formats::tabular::read_tabular(path)?,
+            warnings: Vec::new(),
+        },
+    })
+}
+
+/// Imports into the data directory: written to a scratch folder first and renamed into
+/// place, so a failed import leaves nothing behind.
+fn import_into(
+    data: &DataDir,
+    path: &Path,
+    format: Option<ImportFormat>,
+    name: Option<&str>,
+) -> anyhow::Result<()> {
+    let format = match format {
+        Some(f) => f,
+        None => detect(path)?,
+    };
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "imported".into());
+    let name = name.map(str::to_string).unwrap_or(stem);
+    let target = data.database_path(&name)?;
+    if target.exists() {
+        bail!(
+            "a database named '{name}' is already in {}; choose another --name",
+            target.display()
+        );
+    }
+    let mut report =
+        import(path, format).with_context(|| format!("importing {}", path.display()))?;
+    report.db.meta.id = name.clone();
+    data.ensure()?;
+    let scratch = target.with_file_name(format!(".{name}.partial-{}", std::process::id()));
+    let written = zuji_formats::tabular::write_tabular(&report.db, &scratch)
+        .map_err(anyhow::Error::from)
+        .and_then(|()| std::fs::rename(&scratch, &target).map_err(anyhow::Error::from));
+    if let Err(e) = written {
+        let _ = std::fs::remove_dir_all(&scratch);
+        return Err(e.context(format!("writing the database to {}", target.display())));
+    }
+    let db = &report.db;
+    println!(
+        "imported '{name}' from {}: {} activities (processes), {} elementary flows, {} exchanges, {} characterisation methods",
+        path.display(),
+        db.activities.len(),
+        db.flows.len(),
+        db.exchanges.len(),
+        db.methods.len()
+    );
+    if !report.warnings.is_empty() {
+        println!("{} warning(s):", report.warnings.len());
+        for w in &report.warnings {
+            println!("  ! {w}");
+        }
+    }
+    Ok(())
+}
+
 pub fn run(args: &DbArgs) -> anyhow::Result<()> {
-    let dbs = args.dbs.load()?;
+    let data = DataDir::new(&args.dbs.data_dir);
+    if let DbCommand::Import { path, format, name } = &args.command {
+        return import_into(&data, path, *format, name.as_deref());
+    }
+    let mut dbs = args.dbs.load()?;
+    // Listing and exporting see every imported database too.
+    for name in data.database_names()? {
+        if !dbs.iter().any(|d| d.meta.id == name) {
+            let dir = data.database_path(&name)?;
+            dbs.push(
+                zuji_formats::tabular::read_tabular(&dir)
+                    .with_context(|| format!("loading {}", dir.display()))?,
+            );
+        }
+    }
     match &args.command {
+        DbCommand::Import { .. } => {}
+        DbCommand::Export { name, format, out } => {
+            let db = dbs
+                .iter()
+                .find(|d| &d.meta.id == name)
+                .with_context(|| format!("no database '{name}'; see `zuji db list`"))?;
+            match format {
+                ExportFormat::Tabular => zuji_formats::tabular::write_tabular(db, out)?,
+            }
+            println!("exported '{name}' to {}", out.display());
+        }
         DbCommand::List => {
             for db in &dbs {
                 let m = &db.meta;

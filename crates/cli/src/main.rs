@@ -6,6 +6,7 @@
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+mod data_dir;
 mod databases;
 mod db_command;
 mod footprint_command;

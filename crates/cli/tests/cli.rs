@@ -212,3 +212,68 @@ fn an_extra_database_folder_is_searched_too() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["total"].as_f64().unwrap(), 3.0);
 }
+
+#[test]
+fn db_import_keeps_a_database_in_the_data_directory() {
+    // Import the 400-activity test database, then use it by name from a model.
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("zuji-data");
+    let src = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../formats/tests/data/synth400"
+    );
+    let d = data.to_str().unwrap();
+    let out = zuji(&["db", "import", src, "--name", "s400", "--data-dir", d]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let s = String::from_utf8_lossy(&out.stdout);
+    assert!(s.contains("400 activities (processes), 60 elementary flows, 12125 exchanges, 1 characterisation methods"), "{s}");
+    // A second import under the same name is refused and changes nothing.
+    let again = zuji(&["db", "import", src, "--name", "s400", "--data-dir", d]);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already in"));
+    // No half-written folders are left behind.
+    let names: Vec<_> = std::fs::read_dir(data.join("databases"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, vec![std::ffi::OsString::from("s400")]);
+    let list = zuji(&["db", "list", "--data-dir", d]);
+    assert!(String::from_utf8_lossy(&list.stdout).contains("s400 unversioned"));
+    let out = zuji(&["db", "import", "/nonexistent/thing", "--data-dir", d]);
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("cannot tell the format of /nonexistent/thing")
+    );
+    // Exported again, it reads back with the same size.
+    let exp = dir.path().join("exp");
+    let out = zuji(&[
+        "db",
+        "export",
+        "s400",
+        "--format",
+        "tabular",
+        "--out",
+        exp.to_str().unwrap(),
+        "--data-dir",
+        d,
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let back = zuji(&[
+        "db",
+        "list",
+        "--no-default-db",
+        "--db",
+        exp.to_str().unwrap(),
+        "--data-dir",
+        dir.path().join("other").to_str().unwrap(),
+    ]);
+    assert!(String::from_utf8_lossy(&back.stdout).contains("12125 exchanges"));
+}
