@@ -63,17 +63,26 @@ pub enum DbCommand {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ImportFormat {
     Tabular,
+    Jsonld,
+    Ecospold2,
+    Ecospold1,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ExportFormat {
     Tabular,
+    Jsonld,
 }
 
 /// The format of a file or folder, from its name and first bytes.
 fn detect(path: &Path) -> anyhow::Result<ImportFormat> {
-    if path.is_dir() && path.join("activities.csv").exists() {
-        return Ok(ImportFormat::Tabular);
+    use zuji_formats::detect::DatabaseFormat as F;
+    match zuji_formats::detect::detect_database_format(path) {
+        Some(F::Tabular) => return Ok(ImportFormat::Tabular),
+        Some(F::JsonLd) => return Ok(ImportFormat::Jsonld),
+        Some(F::EcoSpold2) => return Ok(ImportFormat::Ecospold2),
+        Some(F::EcoSpold1) => return Ok(ImportFormat::Ecospold1),
+        None => {}
     }
     bail!(
         "cannot tell the format of {}; give --format (supported: {})",
@@ -88,12 +97,33 @@ fn detect(path: &Path) -> anyhow::Result<ImportFormat> {
 }
 
 fn import(path: &Path, format: ImportFormat) -> anyhow::Result<ImportReport> {
-    Ok(match format {
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "importing {bar:40} {pos}/{len} datasets {per_sec} ETA {eta}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let shown = bar.clone();
+    let tick = move |done: usize, total: usize| {
+        shown.set_length(total as u64);
+        shown.set_position(done as u64);
+    };
+    let report = match format {
         ImportFormat::Tabular => ImportReport {
             db: zuji_formats::tabular::read_tabular(path)?,
             warnings: Vec::new(),
         },
-    })
+        ImportFormat::Jsonld => zuji_formats::jsonld::import_jsonld(path)?,
+        ImportFormat::Ecospold2 => {
+            zuji_formats::ecospold2::import_ecospold2_with_progress(path, &tick)?
+        }
+        ImportFormat::Ecospold1 => {
+            zuji_formats::ecospold1::import_ecospold1_with_progress(path, &tick)?
+        }
+    };
+    bar.finish_and_clear();
+    Ok(report)
 }
 
 /// Imports into the data directory: written to a scratch folder first and renamed into
@@ -123,6 +153,11 @@ fn import_into(
     let mut report =
         import(path, format).with_context(|| format!("importing {}", path.display()))?;
     report.db.meta.id = name.clone();
+    if report.db.meta.version.trim().is_empty() || report.db.meta.version == "unversioned" {
+        // A version is what a footprint's fingerprint records; the import date is the
+        // honest one when the source states none.
+        report.db.meta.version = format!("imported-{}", &crate::clock::now_rfc3339()[..10]);
+    }
     data.ensure()?;
     let scratch = target.with_file_name(format!(".{name}.partial-{}", std::process::id()));
     let written = zuji_formats::tabular::write_tabular(&report.db, &scratch)
@@ -175,6 +210,7 @@ pub fn run(args: &DbArgs) -> anyhow::Result<()> {
                 .with_context(|| format!("no database '{name}'; see `zuji db list`"))?;
             match format {
                 ExportFormat::Tabular => zuji_formats::tabular::write_tabular(db, out)?,
+                ExportFormat::Jsonld => zuji_formats::jsonld::export_jsonld(db, out)?,
             }
             println!("exported '{name}' to {}", out.display());
         }

@@ -45,6 +45,9 @@ pub struct FootprintArgs {
     /// Language of the table: en, zh-Hans, zh-Hant (default: from LANG).
     #[arg(long, value_enum)]
     pub lang: Option<Lang>,
+    /// Also write the results to a file: .xlsx (summary, stages, gases, contributions …) or .csv.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -138,13 +141,31 @@ pub fn run(args: &FootprintArgs) -> anyhow::Result<()> {
     if let Some(b) = bar {
         b.finish_and_clear();
     }
+    if let Some(out) = &args.out {
+        let ext = out
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        match ext.as_deref() {
+            Some("xlsx") => zuji_formats::xlsx::write_results_xlsx(out, &result)?,
+            Some("csv") => {
+                let file = std::fs::File::create(out)
+                    .with_context(|| format!("creating {}", out.display()))?;
+                zuji_formats::xlsx::write_results_csv(file, &result)?;
+            }
+            _ => bail!("--out takes a .xlsx or .csv file, got {}", out.display()),
+        }
+        eprintln!("results written to {}", out.display());
+    }
     let lang = Lang::resolve(args.lang);
     match args.format {
         OutputFormat::Json => println!(
             "{}",
             serde_json::to_string_pretty(&result).context("writing JSON")?
         ),
-        OutputFormat::Csv => print_csv(&result)?,
+        OutputFormat::Csv => {
+            zuji_formats::xlsx::write_results_csv(std::io::stdout().lock(), &result)?
+        }
         OutputFormat::Table => print_table(&result, lang, args.cutoff),
     }
     Ok(())
@@ -348,57 +369,4 @@ fn print_tree(n: &ContributionNode, depth: usize) {
     for c in &n.children {
         print_tree(c, depth + 1);
     }
-}
-
-fn print_csv(r: &FootprintResult) -> anyhow::Result<()> {
-    let mut w = csv::Writer::from_writer(std::io::stdout());
-    w.write_record(["section", "key", "value_kg_co2e", "share"])?;
-    let share = |v: f64| if r.total != 0.0 { v / r.total } else { 0.0 };
-    let mut row = |section: &str, key: &str, v: f64| {
-        w.write_record([section, key, &format!("{v}"), &format!("{}", share(v))])
-    };
-    row("total", &r.product.declared_unit, r.total)?;
-    for s in &r.by_stage {
-        row("stage", s.stage.as_str(), s.value)?;
-    }
-    for g in &r.by_gas {
-        row("gas", &format!("{} {}", g.gas, g.origin), g.value)?;
-    }
-    let o = &r.by_origin;
-    for (k, v) in [
-        ("fossil", o.fossil),
-        ("biogenic-emissions", o.biogenic_emissions),
-        ("biogenic-removals", o.biogenic_removals),
-        ("land-use-change", o.land_use_change),
-        ("unspecified", o.unspecified),
-        ("aircraft", o.aircraft),
-    ] {
-        row("origin", k, v)?;
-    }
-    for p in &r.by_process {
-        row("process", &p.id, p.value)?;
-    }
-    for it in &r.items {
-        row("item", &format!("{} <- {}", it.process, it.what), it.value)?;
-    }
-    if let Some(mc) = &r.monte_carlo {
-        for (k, v) in [
-            ("mean", mc.mean),
-            ("median", mc.median),
-            ("p2.5", mc.p2_5),
-            ("p97.5", mc.p97_5),
-            ("sd", mc.sd),
-        ] {
-            row("monte-carlo", k, v)?;
-        }
-    }
-    w.write_record([
-        "quality",
-        "primary-data-share",
-        &format!("{}", r.primary_data_share),
-        "",
-    ])?;
-    w.write_record(["fingerprint", "sha256", &r.fingerprint.sha256, ""])?;
-    w.flush()?;
-    Ok(())
 }

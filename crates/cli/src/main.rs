@@ -6,12 +6,15 @@
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+mod clock;
 mod data_dir;
 mod databases;
 mod db_command;
 mod footprint_command;
 mod i18n;
 mod lci_command;
+mod pact_command;
+mod workbook_command;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -34,6 +37,12 @@ enum Command {
     Db(db_command::DbArgs),
     /// Compute scores of activities in a tabular LCI database.
     Lci(lci_command::LciArgs),
+    /// Exchange product footprints in the WBCSD PACT format.
+    Pact(pact_command::PactArgs),
+    /// Write a blank data template (Excel) for enterprises.
+    Template(workbook_command::TemplateArgs),
+    /// Turn a filled workbook (or a JSON model) into a product model in TOML.
+    Import(workbook_command::ImportArgs),
 }
 
 fn main() -> ExitCode {
@@ -50,6 +59,9 @@ fn main() -> ExitCode {
         Command::Validate(a) => footprint_command::validate(a),
         Command::Db(a) => db_command::run(a),
         Command::Lci(a) => lci_command::run(a),
+        Command::Pact(a) => pact_command::run(a),
+        Command::Template(a) => workbook_command::template(a),
+        Command::Import(a) => workbook_command::import(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -242,7 +242,11 @@ fn db_import_keeps_a_database_in_the_data_directory() {
         .collect();
     assert_eq!(names, vec![std::ffi::OsString::from("s400")]);
     let list = zuji(&["db", "list", "--data-dir", d]);
-    assert!(String::from_utf8_lossy(&list.stdout).contains("s400 unversioned"));
+    assert!(
+        String::from_utf8_lossy(&list.stdout).contains("s400 imported-20"),
+        "{}",
+        String::from_utf8_lossy(&list.stdout)
+    );
     let out = zuji(&["db", "import", "/nonexistent/thing", "--data-dir", d]);
     assert!(
         String::from_utf8_lossy(&out.stderr)
@@ -276,4 +280,186 @@ fn db_import_keeps_a_database_in_the_data_directory() {
         dir.path().join("other").to_str().unwrap(),
     ]);
     assert!(String::from_utf8_lossy(&back.stdout).contains("12125 exchanges"));
+}
+
+#[test]
+fn other_tools_databases_import_by_detected_format() {
+    // USLCI as EcoSpold2 (767 datasets; 870 activities after splitting co-products) and as
+    // openLCA JSON-LD (1022 activities), both from ../shared/data.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let shared = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data");
+    let out = zuji(&[
+        "db",
+        "import",
+        &format!("{shared}/ecospold2/uslci_fy18_q1_01_olca1_5_ecospold2.zip"),
+        "--name",
+        "uslci-es2",
+        "--data-dir",
+        d,
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let s = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        s.contains("870 activities (processes)") && s.contains("warning(s):"),
+        "{s}"
+    );
+    let out = zuji(&[
+        "db",
+        "import",
+        &format!("{shared}/jsonld/uslci_olca1_5_0_json_ld.zip"),
+        "--name",
+        "uslci-jsonld",
+        "--data-dir",
+        d,
+    ]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("1022 activities (processes)"));
+    // Exported as JSON-LD and imported again, the database keeps its size.
+    let pkg = dir.path().join("uslci.zip");
+    let out = zuji(&[
+        "db",
+        "export",
+        "uslci-es2",
+        "--format",
+        "jsonld",
+        "--out",
+        pkg.to_str().unwrap(),
+        "--data-dir",
+        d,
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = zuji(&[
+        "db",
+        "import",
+        pkg.to_str().unwrap(),
+        "--name",
+        "again",
+        "--data-dir",
+        d,
+    ]);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("870 activities (processes)"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+#[test]
+fn pact_export_and_import_through_the_command_line() {
+    // The steel coil example is 2120.6406732989694 kg CO2e per t (see examples.rs); as a
+    // supplier footprint per kg that is 2.1206406733 (12 significant digits in PACT).
+    let dir = tempfile::tempdir().unwrap();
+    let out_file = dir.path().join("steel.json");
+    let model = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/hot-rolled-steel-coil.toml"
+    );
+    let out = zuji(&[
+        "pact",
+        "export",
+        model,
+        "--out",
+        out_file.to_str().unwrap(),
+        "--company-name",
+        "Example Steel Co.",
+        "--company-id",
+        "urn:uscc:91440300EXAMPLE0001",
+        "--product-id",
+        "urn:example:product:hrc-1",
+        "--fossil-carbon-content",
+        "1.5",
+        "--biogenic-carbon-content",
+        "0",
+        "--exempted-percent",
+        "0",
+        "--packaging-included",
+        "false",
+        "--created",
+        "2026-11-21T00:00:00Z",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out_file).unwrap()).unwrap();
+    assert_eq!(json["specVersion"], "3.0.0");
+    assert_eq!(json["pcf"]["declaredUnitAmount"], "1000");
+    let out = zuji(&["pact", "import", out_file.to_str().unwrap()]);
+    let s = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        s.contains("2.1206406733 kg CO2e per kg") && s.contains("supplier = { id = \"urn:uuid:"),
+        "{s}"
+    );
+    // A required value Zuji does not compute is asked for by its flag.
+    let out = zuji(&[
+        "pact",
+        "export",
+        model,
+        "--out",
+        out_file.to_str().unwrap(),
+        "--company-name",
+        "X",
+        "--company-id",
+        "urn:x:1",
+        "--product-id",
+        "urn:x:2",
+    ]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--fossil-carbon-content"));
+}
+
+#[test]
+fn workbooks_template_import_and_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = dir.path().join("blank.xlsx");
+    let out = zuji(&["template", "xlsx", "--out", t.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The blank template has no process: importing it says so, naming the sheet.
+    let out = zuji(&["import", t.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("blank.xlsx"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Results as a workbook, next to the table.
+    let model = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/steel-bracket-worked-example.toml"
+    );
+    let r = dir.path().join("results.xlsx");
+    let out = zuji(&[
+        "footprint",
+        model,
+        "--out",
+        r.to_str().unwrap(),
+        "--format",
+        "csv",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(std::fs::metadata(&r).unwrap().len() > 1000);
+    let out = zuji(&[
+        "footprint",
+        model,
+        "--out",
+        dir.path().join("r.pdf").to_str().unwrap(),
+    ]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--out takes a .xlsx or .csv file"));
 }

@@ -16,56 +16,79 @@ use zuji_model::{Gas, Origin};
 pub fn classify(name: &str, compartment: &str) -> Option<(Gas, Origin)> {
     let n = name.trim().to_lowercase();
     let c = compartment.to_lowercase();
-    let is_resource = c.contains("resource") || c.contains("in air") || n.contains(", in air");
-    let origin_from_name = || {
-        if n.contains("land transformation")
-            || n.contains("land use change")
-            || n.contains("soil or biomass stock")
-        {
-            Origin::LandUseChange
-        } else if n.contains("non-fossil") || n.contains("biogenic") {
-            Origin::Biogenic
-        } else {
-            Origin::Fossil
-        }
-    };
-    let base = n.split(',').next().unwrap_or("").trim();
+    let mut parts = n.split(',').map(str::trim);
+    let base = parts.next().unwrap_or("");
+    let qualifiers: Vec<&str> = parts.filter(|q| !q.is_empty()).collect();
+    let is_resource = c.contains("resource") || qualifiers.contains(&"in air");
+    // Emissions to water or soil are not greenhouse-gas emissions to the atmosphere,
+    // except the uptake flow ecoinvent books "to soil or biomass stock".
+    let to_soil_stock = qualifiers.contains(&"to soil or biomass stock");
+    if !is_resource && !to_soil_stock && (c.contains("water") || c.contains("soil")) {
+        return None;
+    }
     let gas = match base {
         "carbon dioxide" | "co2" => Gas::Co2,
         "methane" | "ch4" => Gas::Ch4,
         "dinitrogen monoxide" | "nitrous oxide" | "n2o" => Gas::N2o,
         "sulfur hexafluoride" | "sulphur hexafluoride" | "sf6" => Gas::Sf6,
         "nitrogen trifluoride" | "nf3" => Gas::Nf3,
-        "methane, tetrafluoro-" | "tetrafluoromethane" | "perfluoromethane" => {
-            Gas::Fluorinated("CF4".into())
-        }
-        "ethane, hexafluoro-" | "hexafluoroethane" | "perfluoroethane" => {
-            Gas::Fluorinated("C2F6".into())
-        }
+        "tetrafluoromethane" | "perfluoromethane" => Gas::Fluorinated("CF4".into()),
+        "hexafluoroethane" | "perfluoroethane" => Gas::Fluorinated("C2F6".into()),
         _ => return fluorinated_by_code(&n),
     };
-    // "Methane, tetrafluoro-" starts with "methane": the comma split above keeps the
-    // base name, so catch the fluorinated names before treating it as CH4.
-    if n.starts_with("methane, tetrafluoro") {
-        return Some((Gas::Fluorinated("CF4".into()), Origin::Fossil));
+    // After the base name only origin qualifiers may follow; anything else names another
+    // substance ("Methane, dibromo-", "Methane, tetrafluoro-, R-14", "Methane,
+    // chlorodifluoro-, HCFC-22"), which is a different gas or none Zuji characterises.
+    const ORIGIN_WORDS: &[&str] = &[
+        "fossil",
+        "non-fossil",
+        "biogenic",
+        "in air",
+        "from soil or biomass stock",
+        "land transformation",
+        "to soil or biomass stock",
+    ];
+    if qualifiers.iter().any(|q| !ORIGIN_WORDS.contains(q)) {
+        return fluorinated_by_code(&n);
     }
-    if n.starts_with("ethane, hexafluoro") {
-        return Some((Gas::Fluorinated("C2F6".into()), Origin::Fossil));
-    }
-    if gas == Gas::Co2 && is_resource {
+    if gas == Gas::Co2 && (is_resource || to_soil_stock) {
         return Some((Gas::Co2, Origin::BiogenicRemoval));
     }
     if is_resource {
         return None;
     }
     let origin = match gas {
-        Gas::Co2 | Gas::Ch4 => origin_from_name(),
+        Gas::Co2 | Gas::Ch4 => {
+            if qualifiers
+                .iter()
+                .any(|q| *q == "from soil or biomass stock" || *q == "land transformation")
+            {
+                Origin::LandUseChange
+            } else if qualifiers
+                .iter()
+                .any(|q| *q == "non-fossil" || *q == "biogenic")
+            {
+                Origin::Biogenic
+            } else {
+                Origin::Fossil
+            }
+        }
         _ => Origin::Fossil,
     };
     Some((gas, origin))
 }
 
+/// Fluorinated gases by their designation in the name ("…, HFC-134a"), or by the
+/// ecoinvent/ILCD systematic names of the perfluorocarbons, which carry none Zuji knows.
 fn fluorinated_by_code(n: &str) -> Option<(Gas, Origin)> {
+    const SYSTEMATIC: &[(&str, &str)] = &[
+        ("methane, tetrafluoro-", "CF4"),
+        ("ethane, hexafluoro-", "C2F6"),
+        ("propane, perfluoro-", "C3F8"),
+    ];
+    if let Some((_, code)) = SYSTEMATIC.iter().find(|(prefix, _)| n.starts_with(prefix)) {
+        return Some((Gas::Fluorinated((*code).to_string()), Origin::Fossil));
+    }
     zuji_model::gas::FLUORINATED
         .iter()
         .find(|code| {

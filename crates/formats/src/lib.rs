@@ -4,7 +4,13 @@
 //! none imports half-way.
 
 pub mod default_db;
+pub mod detect;
+pub mod ecospold1;
+pub mod ecospold2;
 pub mod ghg_flows;
 pub mod import;
+pub mod jsonld;
+pub mod pact;
 pub mod product_model;
 pub mod tabular;
+pub mod xlsx;

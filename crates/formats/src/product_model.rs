@@ -10,6 +10,8 @@ use zuji_model::validate::ModelError;
 pub enum ModelFormat {
     Toml,
     Json,
+    /// A workbook from `zuji template xlsx`; its errors name sheet and cell.
+    Xlsx,
 }
 
 impl ModelFormat {
@@ -18,6 +20,7 @@ impl ModelFormat {
         match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
             "toml" => Some(ModelFormat::Toml),
             "json" => Some(ModelFormat::Json),
+            "xlsx" => Some(ModelFormat::Xlsx),
             _ => None,
         }
     }
@@ -56,8 +59,20 @@ pub fn read_product_model(path: &Path) -> Result<LoadedModel, ModelReadError> {
     let file = path.display().to_string();
     let format = ModelFormat::from_path(path).ok_or_else(|| ModelReadError::Format {
         file: file.clone(),
-        message: "a product model is a .toml or .json file".into(),
+        message: "a product model is a .toml, .json or .xlsx file".into(),
     })?;
+    if format == ModelFormat::Xlsx {
+        let model = crate::xlsx::read_model_xlsx(path).map_err(|e| ModelReadError::Format {
+            file: file.clone(),
+            message: e.to_string(),
+        })?;
+        return Ok(LoadedModel {
+            model,
+            file,
+            text: String::new(),
+            format,
+        });
+    }
     let text = std::fs::read_to_string(path).map_err(|source| ModelReadError::Io {
         file: file.clone(),
         source,
@@ -88,6 +103,12 @@ pub fn parse_product_model(
                 column: e.column(),
                 message: e.to_string(),
             })?
+        }
+        ModelFormat::Xlsx => {
+            return Err(ModelReadError::Format {
+                file: file.into(),
+                message: "a workbook is binary; read it with read_product_model".into(),
+            });
         }
     };
     Ok(LoadedModel {
