@@ -66,6 +66,7 @@ pub enum ImportFormat {
     Jsonld,
     Ecospold2,
     Ecospold1,
+    Ilcd,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -82,6 +83,7 @@ fn detect(path: &Path) -> anyhow::Result<ImportFormat> {
         Some(F::JsonLd) => return Ok(ImportFormat::Jsonld),
         Some(F::EcoSpold2) => return Ok(ImportFormat::Ecospold2),
         Some(F::EcoSpold1) => return Ok(ImportFormat::Ecospold1),
+        Some(F::Ilcd) => return Ok(ImportFormat::Ilcd),
         None => {}
     }
     bail!(
@@ -121,6 +123,7 @@ fn import(path: &Path, format: ImportFormat) -> anyhow::Result<ImportReport> {
         ImportFormat::Ecospold1 => {
             zuji_formats::ecospold1::import_ecospold1_with_progress(path, &tick)?
         }
+        ImportFormat::Ilcd => zuji_formats::ilcd::import_ilcd(path)?,
     };
     bar.finish_and_clear();
     Ok(report)

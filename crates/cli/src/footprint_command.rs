@@ -61,7 +61,7 @@ pub struct ValidateArgs {
 }
 
 /// Explains a calculation error with file and line where the model has them.
-fn explain(loaded: &LoadedModel, e: CalcError) -> anyhow::Error {
+pub(crate) fn explain(loaded: &LoadedModel, e: CalcError) -> anyhow::Error {
     match e {
         CalcError::Model(errors) => anyhow!(
             "{} has {} problem(s):\n{}",

@@ -1,6 +1,6 @@
 //! `zuji template xlsx` and `zuji import`: the Excel route for enterprises.
 
-use anyhow::{Context, anyhow, bail};
+use anyhow::{Context, anyhow};
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
 use zuji_formats::product_model::{read_product_model, to_toml};
@@ -43,16 +43,10 @@ pub fn import(args: &ImportArgs) -> anyhow::Result<()> {
     let loaded = read_product_model(&args.model)?;
     let errors = zuji_model::validate::validate(&loaded.model);
     if !errors.is_empty() {
-        bail!(
-            "{} has {} problem(s):\n{}",
-            loaded.file,
-            errors.len(),
-            errors
-                .iter()
-                .map(|e| format!("  {}", loaded.describe(e)))
-                .collect::<Vec<_>>()
-                .join("\n")
-        );
+        return Err(crate::footprint_command::explain(
+            &loaded,
+            zuji_calc::CalcError::Model(errors),
+        ));
     }
     let text = to_toml(&loaded.model).map_err(|e| anyhow!("{}: {e}", loaded.file))?;
     match &args.out {

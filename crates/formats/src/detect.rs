@@ -10,6 +10,7 @@ pub enum DatabaseFormat {
     JsonLd,
     EcoSpold2,
     EcoSpold1,
+    Ilcd,
 }
 
 /// Guesses the format; `None` when nothing identifies it (the caller asks for `--format`).
@@ -17,6 +18,15 @@ pub fn detect_database_format(path: &Path) -> Option<DatabaseFormat> {
     if path.is_dir() {
         if path.join("activities.csv").exists() {
             return Some(DatabaseFormat::Tabular);
+        }
+        if path.join("ILCD").is_dir()
+            || path
+                .join("processes")
+                .join("..")
+                .join("flowproperties")
+                .is_dir()
+        {
+            return Some(DatabaseFormat::Ilcd);
         }
         if path.join("processes").is_dir() || path.join("flows").is_dir() {
             return Some(DatabaseFormat::JsonLd);
@@ -52,9 +62,11 @@ fn head(path: &Path) -> Option<String> {
     Some(String::from_utf8_lossy(&buf[..n]).into_owned())
 }
 
-/// EcoSpold's namespaces say which version a file is.
+/// EcoSpold's namespaces say which version a file is; ILCD's root elements say it is ILCD.
 fn sniff_xml(text: &str) -> Option<DatabaseFormat> {
-    if text.contains("EcoSpold02") {
+    if text.contains("processDataSet") || text.contains("lca.jrc.it/ILCD") {
+        Some(DatabaseFormat::Ilcd)
+    } else if text.contains("EcoSpold02") {
         Some(DatabaseFormat::EcoSpold2)
     } else if text.contains("EcoSpold01") {
         Some(DatabaseFormat::EcoSpold1)
@@ -120,6 +132,8 @@ mod tests {
             ("ecospold1/olca-modules/example.xml", EcoSpold1),
             ("jsonld/bw2io_beef-cattle-finishing.zip", JsonLd),
             ("jsonld/uslci_olca1_5_0_json_ld.zip", JsonLd),
+            ("ilcd/olca-ilcd_reference_ilcd_folder.zip", Ilcd),
+            ("ilcd/olca-ilcd/process.xml", Ilcd),
         ] {
             assert_eq!(detect_database_format(&shared(p)), Some(want), "{p}");
         }

@@ -8,6 +8,7 @@ pub mod detect;
 pub mod ecospold1;
 pub mod ecospold2;
 pub mod ghg_flows;
+pub mod ilcd;
 pub mod import;
 pub mod jsonld;
 pub mod pact;
