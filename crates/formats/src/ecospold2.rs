@@ -65,8 +65,6 @@
 //!   [`EcoSpoldError::ImpactMethodUnsupported`].
 
 use crate::import::{DatasetWarning, ImportReport};
-use quick_xml::Reader;
-use quick_xml::events::Event;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::File;
@@ -384,70 +382,24 @@ pub(crate) fn stem(path: &Path) -> String {
 // A small pull-parser wrapper: element opens with attributes, closes with their text.
 // ---------------------------------------------------------------------------------
 
-/// An element event with what the readers need.
-pub(crate) enum Node {
-    Open {
-        name: String,
-        attrs: Vec<(String, String)>,
-    },
-    Close {
-        name: String,
-        text: String,
-    },
-    Eof,
-}
+pub(crate) use crate::xml_walk::{Node, attr};
 
-/// Deepest nesting accepted; EcoSpold is about 8 levels deep, so this only stops abuse.
-const MAX_DEPTH: usize = 64;
-
+/// The shared XML walker with the string interner the EcoSpold readers share.
 pub(crate) struct XmlWalker<'r> {
-    reader: Reader<&'r mut dyn BufRead>,
+    xml: crate::xml_walk::XmlWalker<'r>,
     pub pool: &'r Interner,
-    buf: Vec<u8>,
-    pub file: String,
-    pub stack: Vec<String>,
-    text: String,
-    pending_close: Option<String>,
 }
 
 impl<'r> XmlWalker<'r> {
     pub(crate) fn new(file: &str, input: &'r mut dyn BufRead, pool: &'r Interner) -> XmlWalker<'r> {
-        let mut reader = Reader::from_reader(input);
-        let config = reader.config_mut();
-        config.trim_text(false);
-        config.check_end_names = true;
         XmlWalker {
-            reader,
+            xml: crate::xml_walk::XmlWalker::new(file, input),
             pool,
-            buf: Vec::with_capacity(4096),
-            file: file.to_string(),
-            stack: Vec::new(),
-            text: String::new(),
-            pending_close: None,
         }
     }
 
-    pub(crate) fn position(&self) -> u64 {
-        self.reader.buffer_position()
-    }
-
-    pub(crate) fn parent(&self) -> Option<&str> {
-        self.stack
-            .len()
-            .checked_sub(2)
-            .map(|i| self.stack[i].as_str())
-    }
-
-    pub(crate) fn inside(&self, name: &str) -> bool {
-        self.stack.iter().any(|s| s == name)
-    }
-
-    fn xml_error(&self, message: String) -> EcoSpoldError {
-        EcoSpoldError::Xml {
-            file: self.file.clone(),
-            position: self.reader.error_position(),
-            message,
-        }
+    pub(crate) fn next(&mut self) -> Result<Node, EcoSpoldError> {
+        self.xml.next().map_err(EcoSpoldError::from)
     }
 
     pub(crate) fn invalid(&self, element: &str, problem: String) -> EcoSpoldError {
@@ -458,114 +410,23 @@ impl<'r> XmlWalker<'r> {
             problem,
         }
     }
+}
 
-    /// The next element event; text between an element's start and end is collected.
-    pub(crate) fn next(&mut self) -> Result<Node, EcoSpoldError> {
-        if let Some(name) = self.pending_close.take() {
-            return Ok(self.close(name));
-        }
-        loop {
-            self.buf.clear();
-            let ev =
-                self.reader
-                    .read_event_into(&mut self.buf)
-                    .map_err(|e| EcoSpoldError::Xml {
-                        file: self.file.clone(),
-                        position: self.reader.error_position(),
-                        message: e.to_string(),
-                    })?;
-            match ev {
-                Event::Start(_) | Event::Empty(_) => {
-                    let (e, empty) = match ev {
-                        Event::Start(e) => (e, false),
-                        Event::Empty(e) => (e, true),
-                        _ => continue,
-                    };
-                    let name = e.local_name().as_ref().to_string();
-                    let mut attrs = Vec::new();
-                    for a in e.attributes() {
-                        let a =
-                            a.map_err(|err| xml_err(&self.file, &self.reader, err.to_string()))?;
-                        let value = a
-                            .normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                            .map_err(|err| xml_err(&self.file, &self.reader, err.to_string()))?;
-                        attrs.push((a.key.local_name().as_ref().to_string(), value.into_owned()));
-                    }
-                    if self.stack.len() >= MAX_DEPTH {
-                        return Err(self
-                            .xml_error(format!("elements nested deeper than {MAX_DEPTH} levels")));
-                    }
-                    self.stack.push(name.clone());
-                    self.text.clear();
-                    if empty {
-                        self.pending_close = Some(name.clone());
-                    }
-                    return Ok(Node::Open { name, attrs });
-                }
-                Event::End(e) => {
-                    let name = e.local_name().as_ref().to_string();
-                    return Ok(self.close(name));
-                }
-                Event::Text(t) => push_text(&mut self.text, &t.xml10_content()),
-                Event::CData(t) => push_text(&mut self.text, &t.xml10_content()),
-                Event::GeneralRef(r) => {
-                    let resolved = match r.resolve_char_ref() {
-                        Ok(Some(c)) => c.to_string(),
-                        Ok(None) => {
-                            let raw = r.xml10_content();
-                            quick_xml::escape::resolve_predefined_entity(&raw)
-                                .map(str::to_string)
-                                .ok_or_else(|| {
-                                    xml_err(
-                                        &self.file,
-                                        &self.reader,
-                                        format!("unknown entity '&{raw};'"),
-                                    )
-                                })?
-                        }
-                        Err(e) => return Err(xml_err(&self.file, &self.reader, e.to_string())),
-                    };
-                    push_text(&mut self.text, &resolved);
-                }
-                Event::Eof => {
-                    if let Some(open) = self.stack.last() {
-                        return Err(self.xml_error(format!("the file ends inside <{open}>")));
-                    }
-                    return Ok(Node::Eof);
-                }
-                _ => {}
-            }
+impl<'r> std::ops::Deref for XmlWalker<'r> {
+    type Target = crate::xml_walk::XmlWalker<'r>;
+    fn deref(&self) -> &Self::Target {
+        &self.xml
+    }
+}
+
+impl From<crate::xml_walk::XmlError> for EcoSpoldError {
+    fn from(e: crate::xml_walk::XmlError) -> Self {
+        EcoSpoldError::Xml {
+            file: e.file,
+            position: e.position,
+            message: e.message,
         }
     }
-
-    fn close(&mut self, name: String) -> Node {
-        self.stack.pop();
-        let text = std::mem::take(&mut self.text).trim().to_string();
-        Node::Close { name, text }
-    }
-}
-
-/// Appends element text; long free-text fields are cut at 64 KiB (comments only).
-fn push_text(text: &mut String, s: &str) {
-    if text.len() < 64 * 1024 {
-        text.push_str(s);
-    }
-}
-
-fn xml_err(file: &str, reader: &Reader<&mut dyn BufRead>, message: String) -> EcoSpoldError {
-    EcoSpoldError::Xml {
-        file: file.to_string(),
-        position: reader.error_position(),
-        message,
-    }
-}
-
-/// The attribute's value, if present.
-pub(crate) fn attr<'a>(attrs: &'a [(String, String)], key: &str) -> Option<&'a str> {
-    attrs
-        .iter()
-        .find(|(k, _)| k == key)
-        .map(|(_, v)| v.as_str())
 }
 
 /// A number attribute; absent is `None`, present but not a number is an error.

@@ -66,8 +66,7 @@
 //!   No input panics.
 
 use crate::import::{DatasetWarning, ImportReport};
-use quick_xml::Reader;
-use quick_xml::events::Event;
+use crate::xml_walk::{Node, XmlError, XmlWalker, attr};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs::File;
 use std::io::{BufRead, BufReader, Cursor, Read, Seek};
@@ -356,55 +355,16 @@ struct RawProcess {
 // Pull parser: element opens with attributes, closes with their text.
 // ---------------------------------------------------------------------------------
 
-enum Node {
-    Open {
-        name: String,
-        attrs: Vec<(String, String)>,
-    },
-    Close {
-        name: String,
-        text: String,
-    },
-    Eof,
-}
-
-/// ILCD is about 8 levels deep; this only stops abusive input.
-const MAX_DEPTH: usize = 64;
-/// Free-text fields are cut here; no value Zuji reads is anywhere near it.
-const MAX_TEXT: usize = 64 * 1024;
-
-struct Walker<'r> {
-    reader: Reader<&'r mut dyn BufRead>,
-    buf: Vec<u8>,
-    file: String,
-    /// Local names of the open elements, outermost first.
-    stack: Vec<String>,
-    text: String,
-    pending_close: Option<String>,
-}
+/// The shared XML walker, with ILCD's error for invalid content.
+struct Walker<'r>(XmlWalker<'r>);
 
 impl<'r> Walker<'r> {
     fn new(file: &str, input: &'r mut dyn BufRead) -> Walker<'r> {
-        let mut reader = Reader::from_reader(input);
-        let config = reader.config_mut();
-        config.trim_text(false);
-        config.check_end_names = true;
-        Walker {
-            reader,
-            buf: Vec::with_capacity(4096),
-            file: file.to_string(),
-            stack: Vec::new(),
-            text: String::new(),
-            pending_close: None,
-        }
+        Walker(XmlWalker::new(file, input))
     }
 
-    fn xml_error(&self, message: String) -> IlcdError {
-        IlcdError::Xml {
-            file: self.file.clone(),
-            position: self.reader.error_position(),
-            message,
-        }
+    fn next(&mut self) -> Result<Node, IlcdError> {
+        self.0.next().map_err(IlcdError::from)
     }
 
     fn invalid(&self, element: &str, problem: String) -> IlcdError {
@@ -414,116 +374,23 @@ impl<'r> Walker<'r> {
             problem,
         }
     }
+}
 
-    /// The open element `up` levels from the innermost: after an `Open`, 1 is the element
-    /// itself and 2 its parent; after a `Close`, 1 is the parent of the closed element.
-    fn ancestor(&self, up: usize) -> Option<&str> {
-        self.stack
-            .len()
-            .checked_sub(up)
-            .and_then(|i| self.stack.get(i))
-            .map(String::as_str)
-    }
-
-    fn inside(&self, name: &str) -> bool {
-        self.stack.iter().any(|s| s == name)
-    }
-
-    fn next(&mut self) -> Result<Node, IlcdError> {
-        if let Some(name) = self.pending_close.take() {
-            return Ok(self.close(name));
-        }
-        loop {
-            self.buf.clear();
-            let ev = match self.reader.read_event_into(&mut self.buf) {
-                Ok(ev) => ev,
-                Err(e) => return Err(self.xml_error(e.to_string())),
-            };
-            match ev {
-                Event::Start(_) | Event::Empty(_) if self.stack.len() >= MAX_DEPTH => {
-                    return Err(
-                        self.xml_error(format!("elements nested deeper than {MAX_DEPTH} levels"))
-                    );
-                }
-                Event::Start(_) | Event::Empty(_) => {
-                    let (e, empty) = match ev {
-                        Event::Start(e) => (e, false),
-                        Event::Empty(e) => (e, true),
-                        _ => continue,
-                    };
-                    let name = e.local_name().as_ref().to_string();
-                    let mut attrs = Vec::new();
-                    for a in e.attributes() {
-                        let a = match a {
-                            Ok(a) => a,
-                            Err(err) => return Err(self.xml_error(err.to_string())),
-                        };
-                        let value = match a.normalized_value(quick_xml::XmlVersion::Implicit1_0) {
-                            Ok(v) => v.into_owned(),
-                            Err(err) => return Err(self.xml_error(err.to_string())),
-                        };
-                        let key = a.key.local_name().as_ref().to_string();
-                        attrs.push((key, value));
-                    }
-                    self.stack.push(name.clone());
-                    self.text.clear();
-                    if empty {
-                        self.pending_close = Some(name.clone());
-                    }
-                    return Ok(Node::Open { name, attrs });
-                }
-                Event::End(e) => {
-                    let name = e.local_name().as_ref().to_string();
-                    return Ok(self.close(name));
-                }
-                Event::Text(t) => push_text(&mut self.text, &t.xml10_content()),
-                Event::CData(t) => push_text(&mut self.text, &t.xml10_content()),
-                Event::GeneralRef(r) => {
-                    let resolved = match r.resolve_char_ref() {
-                        Ok(Some(c)) => c.to_string(),
-                        Ok(None) => {
-                            let raw = r.xml10_content();
-                            match quick_xml::escape::resolve_predefined_entity(&raw) {
-                                Some(s) => s.to_string(),
-                                None => {
-                                    let message = format!("unknown entity '&{raw};'");
-                                    return Err(self.xml_error(message));
-                                }
-                            }
-                        }
-                        Err(e) => return Err(self.xml_error(e.to_string())),
-                    };
-                    push_text(&mut self.text, &resolved);
-                }
-                Event::Eof => {
-                    if let Some(open) = self.stack.last() {
-                        return Err(self.xml_error(format!("the file ends inside <{open}>")));
-                    }
-                    return Ok(Node::Eof);
-                }
-                _ => {}
-            }
-        }
-    }
-
-    fn close(&mut self, name: String) -> Node {
-        self.stack.pop();
-        let text = std::mem::take(&mut self.text).trim().to_string();
-        Node::Close { name, text }
+impl<'r> std::ops::Deref for Walker<'r> {
+    type Target = XmlWalker<'r>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
     }
 }
 
-fn push_text(text: &mut String, s: &str) {
-    if text.len() < MAX_TEXT {
-        text.push_str(s);
+impl From<XmlError> for IlcdError {
+    fn from(e: XmlError) -> Self {
+        IlcdError::Xml {
+            file: e.file,
+            position: e.position,
+            message: e.message,
+        }
     }
-}
-
-fn attr<'a>(attrs: &'a [(String, String)], key: &str) -> Option<&'a str> {
-    attrs
-        .iter()
-        .find(|(k, _)| k == key)
-        .map(|(_, v)| v.as_str())
 }
 
 fn number(w: &Walker, element: &str, text: &str) -> Result<f64, IlcdError> {

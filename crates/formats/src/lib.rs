@@ -15,3 +15,4 @@ pub mod pact;
 pub mod product_model;
 pub mod tabular;
 pub mod xlsx;
+pub(crate) mod xml_walk;
