@@ -111,20 +111,15 @@ fn import(path: &Path, format: ImportFormat) -> anyhow::Result<ImportReport> {
         shown.set_length(total as u64);
         shown.set_position(done as u64);
     };
-    let report = match format {
-        ImportFormat::Tabular => ImportReport {
-            db: zuji_formats::tabular::read_tabular(path)?,
-            warnings: Vec::new(),
-        },
-        ImportFormat::Jsonld => zuji_formats::jsonld::import_jsonld(path)?,
-        ImportFormat::Ecospold2 => {
-            zuji_formats::ecospold2::import_ecospold2_with_progress(path, &tick)?
-        }
-        ImportFormat::Ecospold1 => {
-            zuji_formats::ecospold1::import_ecospold1_with_progress(path, &tick)?
-        }
-        ImportFormat::Ilcd => zuji_formats::ilcd::import_ilcd(path)?,
+    use zuji_formats::detect::DatabaseFormat as F;
+    let format = match format {
+        ImportFormat::Tabular => F::Tabular,
+        ImportFormat::Jsonld => F::JsonLd,
+        ImportFormat::Ecospold2 => F::EcoSpold2,
+        ImportFormat::Ecospold1 => F::EcoSpold1,
+        ImportFormat::Ilcd => F::Ilcd,
     };
+    let report = zuji_formats::import::import_database(path, format, &tick)?;
     bar.finish_and_clear();
     Ok(report)
 }

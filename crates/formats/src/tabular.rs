@@ -121,12 +121,9 @@ struct MetaFile {
 
 fn read_meta(dir: &Path) -> Result<DatabaseMeta, TabularError> {
     let path = dir.join(DATABASE_TOML);
-    let file: MetaFile = match std::fs::read_to_string(&path) {
-        Ok(text) => toml::from_str(&text).map_err(|e| TabularError::File {
-            file: DATABASE_TOML.into(),
-            problem: e.to_string(),
-        })?,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => MetaFile::default(),
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => Some(text),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
         Err(source) => return Err(TabularError::Io { path, source }),
     };
     let folder = dir
@@ -134,6 +131,17 @@ fn read_meta(dir: &Path) -> Result<DatabaseMeta, TabularError> {
         .ok()
         .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
         .unwrap_or_else(|| "database".into());
+    meta_from_text(text.as_deref(), folder)
+}
+
+fn meta_from_text(text: Option<&str>, folder: String) -> Result<DatabaseMeta, TabularError> {
+    let file: MetaFile = match text {
+        Some(text) => toml::from_str(text).map_err(|e| TabularError::File {
+            file: DATABASE_TOML.into(),
+            problem: e.to_string(),
+        })?,
+        None => MetaFile::default(),
+    };
     let id = file.id.unwrap_or(folder);
     Ok(DatabaseMeta {
         name: file.name.unwrap_or_else(|| id.clone()),
@@ -655,6 +663,12 @@ pub fn write_tabular(db: &LciDatabase, dir: &Path) -> Result<(), TabularError> {
 }
 
 fn write_meta(db: &LciDatabase, dir: &Path) -> Result<(), TabularError> {
+    let text = meta_text(db)?;
+    let path = dir.join(DATABASE_TOML);
+    std::fs::write(&path, text).map_err(|source| TabularError::Io { path, source })
+}
+
+fn meta_text(db: &LciDatabase) -> Result<String, TabularError> {
     let m = &db.meta;
     let file = MetaFile {
         id: Some(m.id.clone()),
@@ -664,12 +678,10 @@ fn write_meta(db: &LciDatabase, dir: &Path) -> Result<(), TabularError> {
         licence: m.licence.clone(),
         source: m.source.clone(),
     };
-    let text = toml::to_string(&file).map_err(|e| TabularError::File {
+    toml::to_string(&file).map_err(|e| TabularError::File {
         file: DATABASE_TOML.into(),
         problem: e.to_string(),
-    })?;
-    let path = dir.join(DATABASE_TOML);
-    std::fs::write(&path, text).map_err(|source| TabularError::Io { path, source })
+    })
 }
 
 type CsvOut = csv::Writer<BufWriter<File>>;
@@ -694,12 +706,92 @@ fn write_csv(
         .map_err(|source| TabularError::Io { path, source })
 }
 
+/// Writes `db` in the tabular layout as one zip archive in memory (the four CSV files and
+/// `database.toml` at its root): how the platform stores a database version.
+pub fn write_tabular_zip(db: &LciDatabase) -> Result<Vec<u8>, TabularError> {
+    use zip::write::SimpleFileOptions;
+    let zip_err = |e: zip::result::ZipError| TabularError::File {
+        file: "(zip)".into(),
+        problem: e.to_string(),
+    };
+    let csv_err = |file: &str, e: csv::Error| TabularError::File {
+        file: file.into(),
+        problem: e.to_string(),
+    };
+    let mut zip = zip::ZipWriter::new(io::Cursor::new(Vec::new()));
+    let options = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    zip.start_file(DATABASE_TOML, options).map_err(zip_err)?;
+    zip.write_all(meta_text(db)?.as_bytes())
+        .map_err(|e| zip_err(e.into()))?;
+    type Body = fn(&LciDatabase, &mut csv::Writer<Vec<u8>>) -> Result<(), csv::Error>;
+    let tables: [(&str, Body); 4] = [
+        (ACTIVITIES, write_activities),
+        (FLOWS, write_flows),
+        (EXCHANGES, write_exchanges),
+        (CHARACTERIZATION, write_characterization),
+    ];
+    for (name, body) in tables {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        body(db, &mut w).map_err(|e| csv_err(name, e))?;
+        let bytes = w
+            .into_inner()
+            .map_err(|e| csv_err(name, csv::Error::from(e.into_error())))?;
+        zip.start_file(name, options).map_err(zip_err)?;
+        zip.write_all(&bytes).map_err(|e| zip_err(e.into()))?;
+    }
+    Ok(zip.finish().map_err(zip_err)?.into_inner())
+}
+
+/// Reads a database written by [`write_tabular_zip`] (or any zip holding the tabular
+/// files at its root). `fallback_id` is the id when the archive has no `database.toml`.
+pub fn read_tabular_zip(bytes: &[u8], fallback_id: &str) -> Result<LciDatabase, TabularError> {
+    let zip_err = |file: &str, e: zip::result::ZipError| TabularError::File {
+        file: file.into(),
+        problem: e.to_string(),
+    };
+    let mut archive = zip::ZipArchive::new(io::Cursor::new(bytes)).map_err(|e| zip_err("(zip)", e))?;
+    let mut entry = |name: &str, required: bool| -> Result<Option<Vec<u8>>, TabularError> {
+        let mut file = match archive.by_name(name) {
+            Ok(f) => f,
+            Err(zip::result::ZipError::FileNotFound) if !required => return Ok(None),
+            Err(e) => return Err(zip_err(name, e)),
+        };
+        let mut buf = Vec::new();
+        file.read_to_end(&mut buf).map_err(|e| TabularError::File {
+            file: name.into(),
+            problem: e.to_string(),
+        })?;
+        Ok(Some(buf))
+    };
+    let meta_bytes = entry(DATABASE_TOML, false)?;
+    let meta_text = match &meta_bytes {
+        Some(b) => Some(std::str::from_utf8(b).map_err(|e| TabularError::File {
+            file: DATABASE_TOML.into(),
+            problem: e.to_string(),
+        })?),
+        None => None,
+    };
+    let meta = meta_from_text(meta_text, fallback_id.to_string())?;
+    let mut table = |name: &str| -> Result<Vec<u8>, TabularError> {
+        Ok(entry(name, true)?.unwrap_or_default())
+    };
+    let (activities, flows) = (table(ACTIVITIES)?, table(FLOWS)?);
+    let (exchanges, characterization) = (table(EXCHANGES)?, table(CHARACTERIZATION)?);
+    read_tables(
+        meta,
+        activities.as_slice(),
+        flows.as_slice(),
+        &exchanges,
+        characterization.as_slice(),
+    )
+}
+
 /// Shortest text that parses back to exactly `v`.
 fn num(v: f64) -> String {
     format!("{v:?}")
 }
 
-fn write_activities(db: &LciDatabase, w: &mut CsvOut) -> Result<(), csv::Error> {
+fn write_activities<W: Write>(db: &LciDatabase, w: &mut csv::Writer<W>) -> Result<(), csv::Error> {
     let fields = |a: &Activity| -> [Option<String>; 8] {
         [
             a.name_zh.clone(),
@@ -727,7 +819,7 @@ fn write_activities(db: &LciDatabase, w: &mut CsvOut) -> Result<(), csv::Error> 
     Ok(())
 }
 
-fn write_flows(db: &LciDatabase, w: &mut CsvOut) -> Result<(), csv::Error> {
+fn write_flows<W: Write>(db: &LciDatabase, w: &mut csv::Writer<W>) -> Result<(), csv::Error> {
     let gas = db.flows.iter().any(|f| f.gas.is_some());
     let origin = db.flows.iter().any(|f| f.origin.is_some());
     let mut header = vec!["id", "name", "compartment", "unit"];
@@ -798,7 +890,7 @@ fn sigma_of(gsd: f64) -> f64 {
     candidates.into_iter().find(|c| c.exp() == gsd).unwrap_or(s)
 }
 
-fn write_exchanges(db: &LciDatabase, w: &mut CsvOut) -> Result<(), csv::Error> {
+fn write_exchanges<W: Write>(db: &LciDatabase, w: &mut csv::Writer<W>) -> Result<(), csv::Error> {
     let uncertain = db.exchanges.iter().any(|e| !e.uncertainty.is_none());
     let mut header = vec!["activity_id", "kind", "input_id", "amount"];
     if uncertain {
@@ -837,7 +929,7 @@ fn write_exchanges(db: &LciDatabase, w: &mut CsvOut) -> Result<(), csv::Error> {
     Ok(())
 }
 
-fn write_characterization(db: &LciDatabase, w: &mut CsvOut) -> Result<(), csv::Error> {
+fn write_characterization<W: Write>(db: &LciDatabase, w: &mut csv::Writer<W>) -> Result<(), csv::Error> {
     w.write_record(["method", "flow_id", "factor"])?;
     for m in &db.methods {
         for &(k, f) in &m.factors {

@@ -3,7 +3,10 @@
 use proptest::prelude::*;
 use std::path::{Path, PathBuf};
 use zuji_calc::lci::LciSystem;
-use zuji_formats::tabular::{TabularError, read_tabular, read_tabular_from_strings, write_tabular};
+use zuji_formats::tabular::{
+    TabularError, read_tabular, read_tabular_from_strings, read_tabular_zip, write_tabular,
+    write_tabular_zip,
+};
 use zuji_model::gas::{Gas, Origin};
 use zuji_model::lci::ExchangeKind;
 use zuji_model::uncertainty::Uncertainty;
@@ -138,6 +141,28 @@ fn round_trip_is_lossless() {
             assert_eq!(a, b, "{name}/{f}");
         }
     }
+}
+
+/// The zip form the platform stores gives back the same database, and the same bytes as
+/// the folder form inside.
+#[test]
+fn zip_round_trip_is_lossless() {
+    for name in ["full", "synth400"] {
+        let db = read_tabular(&data(name)).expect("loads");
+        let bytes = write_tabular_zip(&db).expect("zips");
+        assert_eq!(read_tabular_zip(&bytes, "other").expect("unzips"), db, "{name}");
+    }
+    let default = zuji_formats::default_db::default_database().expect("default");
+    let bytes = write_tabular_zip(&default).expect("zips");
+    let back = read_tabular_zip(&bytes, "x").expect("unzips");
+    assert_eq!(back.meta.id, "zuji-default");
+    assert_eq!(back, default);
+}
+
+#[test]
+fn a_broken_zip_is_an_error_not_a_panic() {
+    let err = read_tabular_zip(b"PK\x03\x04 not really", "x").unwrap_err();
+    assert!(err.to_string().contains("zip"), "{err}");
 }
 
 #[test]
