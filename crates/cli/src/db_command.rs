@@ -21,6 +21,12 @@ pub struct DbArgs {
 pub enum DbCommand {
     /// List the databases with their versions, sizes and licences.
     List,
+    /// Apply pending migrations to the platform's store (SQLite in the data directory,
+    /// or --database URL).
+    Migrate {
+        #[arg(long, value_name = "URL")]
+        database: Option<String>,
+    },
     /// Import a database into the data directory (format detected when not given).
     Import {
         /// A file, folder or zip package.
@@ -188,6 +194,12 @@ pub fn run(args: &DbArgs) -> anyhow::Result<()> {
     if let DbCommand::Import { path, format, name } = &args.command {
         return import_into(&data, path, *format, name.as_deref());
     }
+    if let DbCommand::Migrate { database } = &args.command {
+        return crate::admin_command::migrate(&crate::platform::StoreArgs {
+            data_dir: args.dbs.data_dir.clone(),
+            database: database.clone(),
+        });
+    }
     let mut dbs = args.dbs.load()?;
     // Listing and exporting see every imported database too.
     for name in data.database_names()? {
@@ -200,7 +212,7 @@ pub fn run(args: &DbArgs) -> anyhow::Result<()> {
         }
     }
     match &args.command {
-        DbCommand::Import { .. } => {}
+        DbCommand::Import { .. } | DbCommand::Migrate { .. } => {}
         DbCommand::Export { name, format, out } => {
             let db = dbs
                 .iter()

@@ -6,14 +6,18 @@
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+mod admin_command;
 mod clock;
 mod data_dir;
 mod databases;
 mod db_command;
+mod export_command;
 mod footprint_command;
 mod i18n;
 mod lci_command;
 mod pact_command;
+mod platform;
+mod serve_command;
 mod workbook_command;
 
 #[derive(Parser, Debug)]
@@ -43,6 +47,18 @@ enum Command {
     Template(workbook_command::TemplateArgs),
     /// Turn a filled workbook (or a JSON model) into a product model in TOML.
     Import(workbook_command::ImportArgs),
+    /// Export a product model to another tool's format (openLCA JSON-LD).
+    Export(export_command::ExportArgs),
+    /// Start the platform: web API, job workers (SQLite in the data directory by default).
+    Serve(serve_command::ServeArgs),
+    /// Run background jobs from the platform's queue (several may share one PostgreSQL).
+    Worker(serve_command::WorkerArgs),
+    /// Operate the platform: organisations, users, API clients, stale footprints.
+    Admin(admin_command::AdminArgs),
+    /// Write a consistent copy of the SQLite store (PostgreSQL: pg_dump).
+    Backup(admin_command::BackupArgs),
+    /// Replace the SQLite store with a backup.
+    Restore(admin_command::RestoreArgs),
 }
 
 fn main() -> ExitCode {
@@ -62,6 +78,12 @@ fn main() -> ExitCode {
         Command::Pact(a) => pact_command::run(a),
         Command::Template(a) => workbook_command::template(a),
         Command::Import(a) => workbook_command::import(a),
+        Command::Export(a) => export_command::run(a),
+        Command::Serve(a) => serve_command::serve(a),
+        Command::Worker(a) => serve_command::worker(a),
+        Command::Admin(a) => admin_command::run(a),
+        Command::Backup(a) => admin_command::backup(a),
+        Command::Restore(a) => admin_command::restore(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

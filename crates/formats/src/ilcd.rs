@@ -1,4 +1,4 @@
-//! ILCD import: a zip archive (`ILCD/processes/`, `ILCD/flows/`, `ILCD/flowproperties/`,
+//! ILCD import (and TianGong TIDAS, ILCD as JSON: see [`crate::tidas`]): a zip archive (`ILCD/processes/`, `ILCD/flows/`, `ILCD/flowproperties/`,
 //! `ILCD/unitgroups/`, `ILCD/contacts/`, `ILCD/sources/`), an unpacked folder of one, or
 //! a single dataset file, into one Zuji [`LciDatabase`].
 //!
@@ -55,12 +55,13 @@
 //! * **ILCD+EPD** datasets (`typeOfDataSet` "EPD", or EN 15804 `epd:amount` module
 //!   values in an exchange or LCIA result) carry aggregated module results (A1-A3, A4,
 //!   C3, D …), not an inventory, and their indicator flows are external references.
-//!   Module-wise results are **not imported into the database yet**: such a dataset
-//!   becomes an activity with its reference product only, and a warning per dataset
-//!   says which modules and how many values were left out.
-//!   [`import_ilcd_with_epd_modules`] also returns every module value
-//!   ([`EpdModuleAmount`]: indicator, module, scenario, amount) for a caller that maps
-//!   modules to stages; nothing maps them automatically yet.
+//!   Such a dataset becomes an activity with its reference product only (module
+//!   results are not an inventory, and the database has no stages); the warning per
+//!   dataset gives its GWP per life-cycle stage as [`crate::epd`] maps the modules
+//!   (module D apart, never in the total), plus every mapping caveat.
+//!   [`import_ilcd_epd`] returns each data set ([`EpdDataset`]: reference flow, default
+//!   scenarios, every [`EpdModuleAmount`]) for [`crate::epd::stages`], which turns it
+//!   into per-stage supplier footprints a product model can use.
 //! * **Transactional.** Any error returns `Err` and nothing else; it names the file
 //!   (archive entries as `archive.zip!ILCD/processes/…`), the element and the problem.
 //!   No input panics.
@@ -123,6 +124,13 @@ pub enum IlcdError {
         dataset: String,
         problem: String,
     },
+    /// A TIDAS (ILCD as JSON) document that has no ILCD XML form.
+    #[error("{file}: {path}: {problem}")]
+    Tidas {
+        file: String,
+        path: String,
+        problem: String,
+    },
     #[error("{path}: no ILCD process data sets found")]
     Empty { path: String },
     #[error("{path}: the imported data sets do not form a database: {problem}")]
@@ -159,9 +167,28 @@ pub struct EpdModuleAmount {
     pub amount: f64,
 }
 
+/// One ILCD+EPD data set as [`crate::epd::stages`] needs it: its reference flow and
+/// every module value it declares.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EpdDataset {
+    /// The process (EPD) UUID; also the activity id in the imported database.
+    pub process: String,
+    /// The file it was read from (archive entries as `archive.zip!ILCD/processes/…`).
+    pub file: String,
+    pub name: String,
+    /// The reference flow's unit (flow → flow property → unit group reference unit).
+    pub unit: String,
+    /// The reference flow's amount: the module values are per this much product.
+    pub reference_amount: f64,
+    /// Scenarios marked `epd:default="true"` in `epd:scenarios`.
+    pub default_scenarios: Vec<String>,
+    /// Every `epd:amount`, in file order.
+    pub modules: Vec<EpdModuleAmount>,
+}
+
 /// Imports an ILCD zip archive, an unpacked folder (any layout) or a single `.xml` file.
 pub fn import_ilcd(path: &Path) -> Result<ImportReport, IlcdError> {
-    import_ilcd_with_epd_modules(path).map(|(report, _)| report)
+    import_ilcd_epd(path).map(|(report, _)| report)
 }
 
 /// As [`import_ilcd`], and also returns every EN 15804 module value of the ILCD+EPD
@@ -169,6 +196,13 @@ pub fn import_ilcd(path: &Path) -> Result<ImportReport, IlcdError> {
 pub fn import_ilcd_with_epd_modules(
     path: &Path,
 ) -> Result<(ImportReport, Vec<EpdModuleAmount>), IlcdError> {
+    import_ilcd_epd(path)
+        .map(|(report, sets)| (report, sets.into_iter().flat_map(|d| d.modules).collect()))
+}
+
+/// As [`import_ilcd`], and also returns each ILCD+EPD data set with its module values,
+/// ready for [`crate::epd::stages`] (EN 15804 modules → life-cycle stages).
+pub fn import_ilcd_epd(path: &Path) -> Result<(ImportReport, Vec<EpdDataset>), IlcdError> {
     let shown = path.display().to_string();
     let io = |source| IlcdError::Io {
         file: shown.clone(),
@@ -185,7 +219,7 @@ pub fn import_ilcd_with_epd_modules(
                 file: name.clone(),
                 source,
             })?;
-            parse_file(&name, &mut BufReader::new(file), &mut docs)?;
+            parse_any(&name, &mut BufReader::new(file), &mut docs)?;
         }
         docs
     } else {
@@ -193,7 +227,7 @@ pub fn import_ilcd_with_epd_modules(
         let mut reader = BufReader::new(file);
         if is_xml(&shown) {
             let mut docs = Docs::default();
-            parse_file(&shown, &mut reader, &mut docs)?;
+            parse_any(&shown, &mut reader, &mut docs)?;
             docs
         } else {
             read_zip(&shown, reader)?
@@ -221,7 +255,29 @@ fn stem(path: &Path) -> String {
 
 fn is_xml(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
-    !n.ends_with('/') && n.ends_with(".xml")
+    !n.ends_with('/') && (n.ends_with(".xml") || crate::tidas::is_tidas_json(&n))
+}
+
+/// TIDAS data sets are larger than this only by mistake (or as a zip bomb).
+const MAX_TIDAS_BYTES: u64 = 256 << 20;
+
+/// Reads one file into `docs`: ILCD XML directly, TIDAS JSON through its XML form.
+fn parse_any(file: &str, input: &mut dyn BufRead, docs: &mut Docs) -> Result<(), IlcdError> {
+    if !crate::tidas::is_tidas_json(file) {
+        return parse_file(file, input, docs);
+    }
+    let mut bytes = Vec::new();
+    input
+        .take(MAX_TIDAS_BYTES)
+        .read_to_end(&mut bytes)
+        .map_err(|source| IlcdError::Io {
+            file: file.to_string(),
+            source,
+        })?;
+    match crate::tidas::tidas_json_to_xml(file, &bytes)? {
+        Some(xml) => parse_file(file, &mut Cursor::new(xml), docs),
+        None => Ok(()),
+    }
 }
 
 /// Folders nested deeper than this are not followed (symlink loops stop here).
@@ -264,7 +320,7 @@ fn read_zip<R: Read + Seek>(shown: &str, input: R) -> Result<Docs, IlcdError> {
     for name in names {
         let entry = archive.by_name(&name).map_err(zip_err)?;
         let mut reader = BufReader::new(entry);
-        parse_file(&format!("{shown}!{name}"), &mut reader, &mut docs)?;
+        parse_any(&format!("{shown}!{name}"), &mut reader, &mut docs)?;
     }
     Ok(docs)
 }
@@ -337,6 +393,8 @@ struct RawProcess {
     file: String,
     uuid: String,
     name: String,
+    /// The `baseName` in Chinese (`xml:lang` zh, zh-CN, zh-Hans …), where given.
+    name_zh: Option<String>,
     location: Option<String>,
     reference_year: Option<String>,
     valid_until: Option<String>,
@@ -349,6 +407,8 @@ struct RawProcess {
     epd_values: Vec<EpdModuleAmount>,
     module_amounts: usize,
     lcia_results_with_modules: usize,
+    /// Names of the scenarios the data set marks `epd:default="true"`.
+    default_scenarios: Vec<String>,
 }
 
 // ---------------------------------------------------------------------------------
@@ -669,6 +729,13 @@ fn parse_process(w: &mut Walker) -> Result<RawProcess, IlcdError> {
                             ..Default::default()
                         });
                     }
+                    "scenario" if w.ancestor(2) == Some("scenarios") => {
+                        if attr(&attrs, "default").is_some_and(|d| d.trim() == "true")
+                            && let Some(n) = attr(&attrs, "name")
+                        {
+                            p.default_scenarios.push(n.to_string());
+                        }
+                    }
                     "amount" => {
                         if let Some(m) = attr(&attrs, "module") {
                             p.modules.insert(m.to_string());
@@ -685,6 +752,13 @@ fn parse_process(w: &mut Walker) -> Result<RawProcess, IlcdError> {
                 match name.as_str() {
                     "UUID" if w.ancestor(1) == Some("dataSetInformation") => p.uuid = text,
                     "baseName" if w.ancestor(1) == Some("name") => {
+                        if p.name_zh.is_none()
+                            && lang
+                                .as_deref()
+                                .is_some_and(|l| l.to_ascii_lowercase().starts_with("zh"))
+                        {
+                            p.name_zh = Some(text.clone());
+                        }
                         set_lang(&mut p.name, &mut is_en, text, lang.as_deref())
                     }
                     "referenceToReferenceFlow" => p.references.push(text),
@@ -1055,7 +1129,7 @@ fn assemble(
     path: &str,
     id: &str,
     mut docs: Docs,
-) -> Result<(ImportReport, Vec<EpdModuleAmount>), IlcdError> {
+) -> Result<(ImportReport, Vec<EpdDataset>), IlcdError> {
     if docs.processes.is_empty() {
         return Err(IlcdError::Empty {
             path: path.to_string(),
@@ -1127,6 +1201,7 @@ fn assemble(
                 p.name.clone()
             },
             unit,
+            name_zh: p.name_zh.clone(),
             location: p.location.clone().unwrap_or_default(),
             year: year(p),
             source: Some(p.file.clone()),
@@ -1138,6 +1213,7 @@ fn assemble(
     let mut flows: Vec<ElementaryFlow> = Vec::new();
     let mut flow_pos: HashMap<String, usize> = HashMap::new();
     let mut exchanges = Vec::new();
+    let mut epd_sets = Vec::new();
     for (a, p) in docs.processes.iter().enumerate() {
         let mut warn = Vec::new();
         let mut unlinked: BTreeSet<String> = BTreeSet::new();
@@ -1156,7 +1232,7 @@ fn assemble(
         if epd {
             let modules: Vec<&str> = p.modules.iter().map(String::as_str).collect();
             warn.push(format!(
-                "ILCD+EPD data set: its EN 15804 module-wise results ({} values in modules {}, in {} exchanges and {} LCIA results) are not imported into the database yet; the activity carries only its reference flow",
+                "ILCD+EPD data set: {} EN 15804 module values (modules {}, in {} exchanges and {} LCIA results) are declared results, not an inventory; the database activity carries only its reference flow (its own score is 0) and the module results are mapped to life-cycle stages by zuji_formats::epd",
                 p.module_amounts,
                 if modules.is_empty() {
                     "none given".to_string()
@@ -1166,6 +1242,24 @@ fn assemble(
                 p.exchanges.iter().filter(|e| e.modules > 0).count(),
                 p.lcia_results_with_modules,
             ));
+            let reference_amount = amount(p, reference, &values, &mut Vec::new())?;
+            let set = EpdDataset {
+                process: p.uuid.clone(),
+                file: p.file.clone(),
+                name: activities[a].name.clone(),
+                unit: activities[a].unit.clone(),
+                reference_amount,
+                default_scenarios: p.default_scenarios.clone(),
+                modules: p.epd_values.clone(),
+            };
+            match crate::epd::stages(&set, &crate::epd::EpdOptions::default()) {
+                Ok(st) => {
+                    warn.push(st.summary());
+                    warn.extend(st.warnings.iter().cloned());
+                }
+                Err(e) => warn.push(format!("EN 15804 modules not mapped to stages: {e}")),
+            }
+            epd_sets.push(set);
         }
         for e in &p.exchanges {
             let is_reference = e.id == reference.id;
@@ -1312,12 +1406,7 @@ fn assemble(
                 problem,
             }
         })?;
-    let epd = docs
-        .processes
-        .into_iter()
-        .flat_map(|p| p.epd_values)
-        .collect();
-    Ok((ImportReport { db, warnings }, epd))
+    Ok((ImportReport { db, warnings }, epd_sets))
 }
 
 #[cfg(test)]

@@ -749,7 +749,8 @@ pub fn read_tabular_zip(bytes: &[u8], fallback_id: &str) -> Result<LciDatabase, 
         file: file.into(),
         problem: e.to_string(),
     };
-    let mut archive = zip::ZipArchive::new(io::Cursor::new(bytes)).map_err(|e| zip_err("(zip)", e))?;
+    let mut archive =
+        zip::ZipArchive::new(io::Cursor::new(bytes)).map_err(|e| zip_err("(zip)", e))?;
     let mut entry = |name: &str, required: bool| -> Result<Option<Vec<u8>>, TabularError> {
         let mut file = match archive.by_name(name) {
             Ok(f) => f,
@@ -929,7 +930,10 @@ fn write_exchanges<W: Write>(db: &LciDatabase, w: &mut csv::Writer<W>) -> Result
     Ok(())
 }
 
-fn write_characterization<W: Write>(db: &LciDatabase, w: &mut csv::Writer<W>) -> Result<(), csv::Error> {
+fn write_characterization<W: Write>(
+    db: &LciDatabase,
+    w: &mut csv::Writer<W>,
+) -> Result<(), csv::Error> {
     w.write_record(["method", "flow_id", "factor"])?;
     for m in &db.methods {
         for &(k, f) in &m.factors {

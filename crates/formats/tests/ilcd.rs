@@ -8,10 +8,13 @@ use proptest::prelude::*;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use zuji_calc::lci::LciSystem;
+use zuji_formats::epd::{EpdError, EpdOptions, stages};
 use zuji_formats::ilcd::{
-    EpdSource, IlcdError, import_ilcd, import_ilcd_from_zip_bytes, import_ilcd_with_epd_modules,
+    EpdSource, IlcdError, import_ilcd, import_ilcd_epd, import_ilcd_from_zip_bytes,
+    import_ilcd_with_epd_modules,
 };
 use zuji_formats::import::ImportReport;
+use zuji_model::LifeCycleStage;
 use zuji_model::lci::{CharacterisationMethod, ExchangeKind};
 use zuji_model::uncertainty::Uncertainty;
 use zuji_model::{Gas, Origin};
@@ -373,7 +376,7 @@ fn a_process_twice_is_an_error_naming_both_files() {
 }
 
 #[test]
-fn epd_data_sets_say_module_results_are_not_imported() {
+fn epd_data_sets_keep_their_reference_flow_and_say_how_modules_map() {
     let zip = shared("ilcd-epd/InDataWG_ILCD-EPD_sample_data.zip");
     // sample_EPD.xml's reference exchange 42 refers to flow aaaaaaaa-aaaa-aaaa-aaaa-
     // aaaaaaaaaaaa, which is not in the zip (referenceflow.xml has UUID 000…): reported.
@@ -397,12 +400,17 @@ fn epd_data_sets_say_module_results_are_not_imported() {
     assert_eq!(r.db.activities.len(), 3);
     for a in &r.db.activities {
         assert!(
-            warned(&r, &a.id, "EN 15804 module-wise results"),
+            warned(&r, &a.id, "EN 15804 module values"),
             "{}: {:?}",
             a.id,
             r.warnings
         );
-        assert!(warned(&r, &a.id, "not imported into the database yet"));
+        assert!(warned(
+            &r,
+            &a.id,
+            "the database activity carries only its reference flow"
+        ));
+        assert!(warned(&r, &a.id, "EN 15804 modules mapped to stages"));
         // each activity keeps its reference product only
         let own: Vec<_> =
             r.db.exchanges
@@ -568,4 +576,292 @@ fn waste_output_is_treated_by_the_process_taking_it_as_reference_input() {
     assert_eq!(production.amount, -1.0);
     // 1 kg steel = (10 MJ × 0.2 + 1.5 + 0.5 kg slag × 0.2) / 2
     assert!((score(&r, STEEL_PROCESS) - 1.8).abs() < 1e-12);
+}
+
+/// The InDataWG sample zip without `sample_EPD.xml` (its product flow is not in the zip).
+fn epd_zip(dir: &Path) -> PathBuf {
+    let zip = shared("ilcd-epd/InDataWG_ILCD-EPD_sample_data.zip");
+    let files = entries(&zip, |n| !n.ends_with("sample_EPD.xml"));
+    let out = dir.join("epd.zip");
+    std::fs::write(&out, zip_of(&files)).unwrap();
+    out
+}
+
+const WOOD: &str = "57a4ae65-d305-421e-b21f-a3f0c35b8abe";
+
+#[test]
+fn epd_modules_map_to_stages_with_default_scenarios() {
+    let dir = tempfile::tempdir().unwrap();
+    let (r, sets) = import_ilcd_epd(&epd_zip(dir.path())).unwrap();
+    assert_eq!(sets.len(), 3);
+    let wood = sets.iter().find(|s| s.process == WOOD).unwrap();
+    // EPDv1.3_example_….xml, <epd:scenarios>: "Transport to Gdansk" and "100% recycling"
+    // carry epd:default="true".
+    assert_eq!(
+        wood.default_scenarios,
+        vec![
+            "Transport to Gdansk".to_string(),
+            "100% recycling".to_string()
+        ]
+    );
+    let st = stages(wood, &EpdOptions::default()).unwrap();
+    // LCIAResult refObjectId 6a37f984-… "Global Warming Potential - total (GWP-total)":
+    // A1-A3 15.559479677163699; A4 "Transport to Gdansk" 10.403452605105544;
+    // C3 "100% recycling" 12.55722191320309; C4 "100% recycling" 16.861343234824155;
+    // D "100% recycling" 3.890472762252513. Reference exchange 42: meanAmount 1.0 kg.
+    assert_eq!(st.indicator, "Global Warming Potential - total (GWP-total)");
+    assert_eq!(
+        st.indicator_reference.as_deref(),
+        Some("6a37f984-a4b3-458a-a20a-64418c145fa2")
+    );
+    assert_eq!(st.unit, "kg");
+    assert_eq!(st.stages[&LifeCycleStage::Production], 15.559479677163699);
+    assert_eq!(st.stages[&LifeCycleStage::Distribution], 10.403452605105544);
+    assert_eq!(
+        st.stages[&LifeCycleStage::EndOfLife],
+        12.55722191320309 + 16.861343234824155
+    );
+    assert!(
+        !st.stages
+            .contains_key(&LifeCycleStage::RawMaterialAcquisition)
+    );
+    assert!(!st.stages.contains_key(&LifeCycleStage::Use));
+    assert_eq!(st.module_d, Some(3.890472762252513));
+    let total = 15.559479677163699 + 10.403452605105544 + 12.55722191320309 + 16.861343234824155;
+    assert!((st.total() - total).abs() < 1e-12, "{}", st.total());
+    assert!(
+        st.warnings
+            .iter()
+            .any(|w| w.contains("module D") && w.contains("not added"))
+    );
+    assert!(
+        st.warnings
+            .iter()
+            .any(|w| w.contains("A1-A3 is declared as one aggregate"))
+    );
+    assert!(
+        st.warnings
+            .iter()
+            .any(|w| w.contains("A4 'Transport to Gdansk' (of 2 scenarios)")),
+        "{:?}",
+        st.warnings
+    );
+    // The import report carries the same mapping per data set.
+    assert!(warned(&r, WOOD, "production 15.559479677163699"));
+    assert!(warned(&r, WOOD, "module D (3.890472762252513"));
+
+    // EN 15804+A1 data sets: LCIAResult 77e416eb-… "Globales Erwärmungspotenzial (GWP)",
+    // A1-A3 only: Kalk 1.45889833121899, Heizkörper 4.3636825804849 (meanAmount 1 each).
+    for (file, gwp) in [
+        ("Kalk_(CaO__Feinkalk).xml", 1.45889833121899),
+        ("Heizkoerper.xml", 4.3636825804849),
+    ] {
+        let set = sets.iter().find(|s| s.file.ends_with(file)).unwrap();
+        assert_eq!(set.reference_amount, 1.0);
+        let st = stages(set, &EpdOptions::default()).unwrap();
+        assert_eq!(st.indicator, "Globales Erwärmungspotenzial (GWP)");
+        assert_eq!(st.stages.len(), 1);
+        assert_eq!(st.stages[&LifeCycleStage::Production], gwp);
+        assert_eq!(st.module_d, None);
+        // The aggregate may be put under raw-material acquisition instead.
+        let opts = EpdOptions {
+            aggregate_product_stage: LifeCycleStage::RawMaterialAcquisition,
+            ..Default::default()
+        };
+        let st = stages(set, &opts).unwrap();
+        assert_eq!(st.stages[&LifeCycleStage::RawMaterialAcquisition], gwp);
+    }
+}
+
+#[test]
+fn epd_scenarios_can_be_chosen_and_ambiguity_is_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, sets) = import_ilcd_epd(&epd_zip(dir.path())).unwrap();
+    let mut wood = sets.into_iter().find(|s| s.process == WOOD).unwrap();
+    let opts = EpdOptions {
+        scenarios: vec!["Transport to Berlin".into(), "100% incineration".into()],
+        ..Default::default()
+    };
+    let st = stages(&wood, &opts).unwrap();
+    // GWP-total: A4 "Transport to Berlin" 10.621689444677362; C3 "100% incineration"
+    // 29.83997231119644; C4 37.34889504407421; D 21.473728298846915.
+    assert_eq!(st.stages[&LifeCycleStage::Distribution], 10.621689444677362);
+    assert_eq!(
+        st.stages[&LifeCycleStage::EndOfLife],
+        29.83997231119644 + 37.34889504407421
+    );
+    assert_eq!(st.module_d, Some(21.473728298846915));
+    // Without defaults and without a choice, a module with two scenarios is left out,
+    // with a warning; A1-A3 (no scenario) stays.
+    wood.default_scenarios.clear();
+    let st = stages(&wood, &EpdOptions::default()).unwrap();
+    assert_eq!(st.stages.len(), 1);
+    assert_eq!(st.stages[&LifeCycleStage::Production], 15.559479677163699);
+    assert_eq!(st.module_d, None);
+    assert!(st.warnings.iter().any(|w| w.starts_with(
+        "module A4: 2 scenarios (Transport to Gdansk, Transport to Berlin) and none chosen"
+    )));
+    // A data set without a climate indicator is an error naming file and process.
+    wood.modules
+        .retain(|m| !m.indicator.contains("GWP") && !m.indicator.contains("Global Warming"));
+    match stages(&wood, &EpdOptions::default()).unwrap_err() {
+        EpdError::NoGwp { file, process } => {
+            assert!(file.contains("EPDv1.3_example"), "{file}");
+            assert_eq!(process, WOOD);
+        }
+        other => panic!("{other}"),
+    }
+}
+
+#[test]
+fn epd_stages_feed_a_product_model_per_stage() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, sets) = import_ilcd_epd(&epd_zip(dir.path())).unwrap();
+    let wood = sets.iter().find(|s| s.process == WOOD).unwrap();
+    let st = stages(wood, &EpdOptions::default()).unwrap();
+    let text = r#"
+[product]
+name = { zh = "木板", en = "Wood panel, 2 kg" }
+category = "test"
+declared_unit = { amount = 1, unit = "piece" }
+boundary = "cradle-to-grave"
+reference_period = "2025"
+geography = "PL"
+
+[[process]]
+id = "panel"
+stage = "production"
+output = { amount = 1, unit = "piece" }
+"#;
+    let mut model = zuji_formats::product_model::parse_product_model(
+        text,
+        zuji_formats::product_model::ModelFormat::Toml,
+        "inline.toml",
+    )
+    .unwrap()
+    .model;
+    model.processes[0].inputs = st.inputs(2.0);
+    let db = zuji_formats::default_db::default_database().unwrap();
+    let gwp = zuji_formats::default_db::gwp_table("ar6").unwrap();
+    let f = zuji_calc::footprint::compute_footprint(
+        &model,
+        &[db],
+        &gwp,
+        &zuji_calc::footprint::FootprintOptions::default(),
+        None,
+    )
+    .unwrap();
+    let stage = |s: LifeCycleStage| {
+        f.by_stage
+            .iter()
+            .find(|c| c.stage == s)
+            .map(|c| c.value)
+            .unwrap_or(0.0)
+    };
+    // 2 kg of panel: twice the file's GWP-total per module (D not included).
+    assert!((stage(LifeCycleStage::Production) - 2.0 * 15.559479677163699).abs() < 1e-9);
+    assert!((stage(LifeCycleStage::Distribution) - 2.0 * 10.403452605105544).abs() < 1e-9);
+    assert!(
+        (stage(LifeCycleStage::EndOfLife) - 2.0 * (12.55722191320309 + 16.861343234824155)).abs()
+            < 1e-9
+    );
+    assert!((f.total - 2.0 * st.total()).abs() < 1e-9, "{}", f.total);
+}
+
+// ---- TianGong TIDAS (ILCD as JSON) -----------------------------------------------------
+
+/// `tests/data/tidas/`: a hand-written TIDAS package (unit group, flow property, two
+/// flows, one process), laid out and keyed as the TIDAS JSON schemas of
+/// tiangong-lca/tidas-tools (`assets/tidas/schemas/tidas_*.json`, commit be1d285)
+/// describe: ILCD element names with prefixes, `@` attributes, `#text`, multi-language
+/// `[{"@xml:lang": "en", …}, {"@xml:lang": "zh", …}]`, numbers as strings.
+fn tidas_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/tidas")
+}
+
+const TIDAS_PROCESS: &str = "5e3e0000-0000-4000-8000-000000000003";
+const TIDAS_CO2: &str = "5e3e0000-0000-4000-8000-000000000002";
+
+fn check_tidas(r: &ImportReport) {
+    let db = &r.db;
+    assert_eq!(db.activities.len(), 1);
+    let a = &db.activities[0];
+    // baseName en "Steel sheet rolling", zh "钢板轧制"; location CN; referenceYear 2024;
+    // reference flow 5e3e…0001 → flow property 93a60a56-…(Mass) → unit group, unit 0 "kg".
+    assert_eq!(a.id, TIDAS_PROCESS);
+    assert_eq!(a.name, "Steel sheet rolling");
+    assert_eq!(a.name_zh.as_deref(), Some("钢板轧制"));
+    assert_eq!((a.location.as_str(), a.unit.as_str()), ("CN", "kg"));
+    assert_eq!(a.year.as_deref(), Some("2024"));
+    let prod = db
+        .exchanges
+        .iter()
+        .find(|x| x.kind == ExchangeKind::Production)
+        .unwrap();
+    assert_eq!(prod.amount, 1000.0);
+    // exchange 1: meanAmount "42" × yield_factor = 1 + yield_loss (0.05) = 44.1 kg CO2;
+    // log-normal, relativeStandardDeviation95In "1.44" = SDg² → GSD 1.2.
+    let co2 = db
+        .exchanges
+        .iter()
+        .find(|x| x.kind == ExchangeKind::Biosphere)
+        .unwrap();
+    assert!((co2.amount - 42.0 * 1.05).abs() < 1e-12, "{}", co2.amount);
+    match co2.uncertainty {
+        Uncertainty::Lognormal { gsd } => assert!((gsd - 1.2).abs() < 1e-12),
+        other => panic!("{other:?}"),
+    }
+    let f = &db.flows[co2.input];
+    assert_eq!(f.id, TIDAS_CO2);
+    assert_eq!(
+        f.compartment,
+        "Emissions/Emissions to air/Emissions to air, unspecified"
+    );
+    assert_eq!(
+        (f.gas.clone(), f.origin, f.unit.as_str()),
+        (Some(Gas::Co2), Some(Origin::Fossil), "kg")
+    );
+}
+
+#[test]
+fn tidas_package_imports_through_the_ilcd_reader() {
+    let folder = import_ilcd(&tidas_dir()).unwrap();
+    check_tidas(&folder);
+    // The same package zipped, as TIDAS tools distribute it.
+    let mut files = Vec::new();
+    for sub in ["unitgroups", "flowproperties", "flows", "processes"] {
+        for e in std::fs::read_dir(tidas_dir().join(sub)).unwrap() {
+            let p = e.unwrap().path();
+            let name = format!("{sub}/{}", p.file_name().unwrap().to_string_lossy());
+            files.push((name, std::fs::read(&p).unwrap()));
+        }
+    }
+    files.push((
+        "manifest.json".into(),
+        b"{\"not\": \"a data set\"}".to_vec(),
+    ));
+    files.sort();
+    let zipped = import_ilcd_from_zip_bytes(&zip_of(&files), "tidas.zip").unwrap();
+    check_tidas(&zipped);
+    assert_eq!(zipped.db.exchanges, folder.db.exchanges);
+}
+
+#[test]
+fn broken_tidas_json_names_file_and_position() {
+    let files = vec![(
+        format!("processes/{TIDAS_PROCESS}.json"),
+        b"{\"processDataSet\": {\"exchanges\": [}".to_vec(),
+    )];
+    match import_ilcd_from_zip_bytes(&zip_of(&files), "bad.zip").unwrap_err() {
+        IlcdError::Tidas {
+            file,
+            path,
+            problem,
+        } => {
+            assert_eq!(file, format!("bad.zip!processes/{TIDAS_PROCESS}.json"));
+            assert!(path.starts_with("line 1, column"), "{path}");
+            assert!(problem.starts_with("invalid JSON"), "{problem}");
+        }
+        other => panic!("{other}"),
+    }
 }

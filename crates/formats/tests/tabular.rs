@@ -150,7 +150,11 @@ fn zip_round_trip_is_lossless() {
     for name in ["full", "synth400"] {
         let db = read_tabular(&data(name)).expect("loads");
         let bytes = write_tabular_zip(&db).expect("zips");
-        assert_eq!(read_tabular_zip(&bytes, "other").expect("unzips"), db, "{name}");
+        assert_eq!(
+            read_tabular_zip(&bytes, "other").expect("unzips"),
+            db,
+            "{name}"
+        );
     }
     let default = zuji_formats::default_db::default_database().expect("default");
     let bytes = write_tabular_zip(&default).expect("zips");

@@ -11,7 +11,7 @@ pub const SESSION_TTL_MS: i64 = 12 * 3600 * 1000;
 /// How long an access token issued to an API client lasts.
 pub const ACCESS_TOKEN_TTL_MS: i64 = 3600 * 1000;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Organisation {
     pub id: i64,
     pub name: String,
@@ -19,7 +19,7 @@ pub struct Organisation {
     pub created_at: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct User {
     pub id: i64,
     pub email: String,
@@ -29,7 +29,7 @@ pub struct User {
     pub disabled: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct ApiClient {
     pub id: i64,
     pub client_id: String,
@@ -49,7 +49,7 @@ pub struct IssuedClient {
 }
 
 /// A new bearer token; shown once, stored as its SHA-256.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct IssuedToken {
     pub token: String,
     pub expires_at: i64,
@@ -58,6 +58,8 @@ pub struct IssuedToken {
 
 type OrgRow = (i64, String, String, i64);
 type UserRow = (i64, String, i64, String, i64, i64);
+/// org, user, scopes, expires_at, revoked_at, org kind, disabled flags.
+type TokenRow = (i64, Option<i64>, String, i64, Option<i64>, String, i64);
 type ClientRow = (i64, String, i64, String, String, i64, i64, Option<i64>);
 
 fn org_from(r: OrgRow) -> Result<Organisation, StoreError> {
@@ -265,6 +267,54 @@ impl Store {
         })
     }
 
+    /// Creates a user, or sets an existing user's password and role (the system only:
+    /// demo accounts and operators' password resets).
+    pub async fn upsert_user_password(
+        &self,
+        viewer: &Viewer,
+        email: &str,
+        org_id: i64,
+        role: Role,
+        password: &str,
+    ) -> Result<(), StoreError> {
+        if !viewer.is_system() {
+            return Err(StoreError::Forbidden(
+                "only the command line may reset passwords".into(),
+            ));
+        }
+        let email = email.trim().to_lowercase();
+        let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
+            .bind(&email)
+            .fetch_optional(&self.pool)
+            .await?;
+        let Some(id) = exists else {
+            return self
+                .create_user(viewer, &email, org_id, role, password)
+                .await
+                .map(|_| ());
+        };
+        let hash = hash_password(password)?;
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE users SET password_hash = $1, role = $2, org_id = $3, disabled = 0 WHERE id = $4")
+            .bind(hash)
+            .bind(role.as_str())
+            .bind(org_id)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        record(
+            &mut tx,
+            viewer,
+            "user.reset_password",
+            "user",
+            id,
+            json!({"email": email}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Users of an organisation: its admins and the registry see them.
     pub async fn list_users(
         &self,
@@ -377,7 +427,7 @@ impl Store {
     /// The viewer a bearer token stands for. Unknown, expired and revoked tokens all
     /// fail with [`StoreError::Unauthenticated`]; an expired one says so.
     pub async fn authenticate(&self, token: &str) -> Result<Viewer, StoreError> {
-        let row: Option<(i64, Option<i64>, String, i64, Option<i64>, String, i64)> =
+        let row: Option<TokenRow> =
             sqlx::query_as(
                 "SELECT t.org_id, t.user_id, t.scopes, t.expires_at, t.revoked_at, o.kind,
                         COALESCE((SELECT disabled FROM users u WHERE u.id = t.user_id), 0)
@@ -586,6 +636,18 @@ impl Store {
         }
         self.org_by_id(org_id).await.map(|_| ())
     }
+}
+
+/// A random password of 20 characters from an unambiguous alphabet (for demo accounts).
+pub fn random_password() -> Result<String, StoreError> {
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut buf = [0u8; 20];
+    getrandom::fill(&mut buf)
+        .map_err(|e| StoreError::invalid("random", format!("no system randomness: {e}")))?;
+    Ok(buf
+        .iter()
+        .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
+        .collect())
 }
 
 fn valid_email(email: &str) -> bool {

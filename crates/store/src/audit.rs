@@ -5,7 +5,7 @@ use crate::{Page, PageRequest, Store, StoreError, Viewer, now_ms};
 use serde::Serialize;
 use sqlx::{Any, Transaction};
 
-#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct AuditEntry {
     pub id: i64,
     pub at: i64,

@@ -13,7 +13,7 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 use zuji_model::lci::{ExchangeKind, LciDatabase};
 
-#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct DatabaseVersion {
     pub id: i64,
     /// The name the platform knows the database by.
@@ -39,7 +39,7 @@ pub struct NewDatabaseVersion<'a> {
     pub warnings: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct ActivityRow {
     pub database_version_id: i64,
     pub position: i64,

@@ -6,7 +6,7 @@ use crate::products::{Access, VISIBLE_PRODUCT, viewer_params};
 use crate::{ClaimedJob, OrgKind, Page, PageRequest, Scope, Store, StoreError, Viewer, now_ms};
 use serde::Serialize;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct FootprintRow {
     pub id: i64,
     pub product_id: i64,
@@ -20,7 +20,9 @@ pub struct FootprintRow {
     pub fingerprint: String,
     /// The result as JSON: everything for the owner and grantees, the public summary
     /// (totals and breakdowns by stage, gas and origin) for everyone else.
+    #[schema(value_type = Object)]
     pub result: serde_json::Value,
+    #[schema(value_type = Object)]
     pub options: serde_json::Value,
     pub database_version_ids: Vec<i64>,
     pub created_at: i64,
@@ -42,7 +44,7 @@ pub struct NewFootprint {
 }
 
 /// A stored footprint computed with a database version that is no longer current.
-#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct StaleFootprint {
     pub footprint_id: i64,
     pub product_id: i64,
@@ -120,6 +122,76 @@ impl Store {
         Store::finish_job_in(&mut tx, job, &serde_json::json!({"footprint_id": id})).await?;
         tx.commit().await?;
         Ok(id)
+    }
+
+    /// Queues the calculation of a product's model version (the latest when `version`
+    /// is `None`): for the owner, and for organisations it granted access (a
+    /// certification body recomputing a footprint to check its fingerprint).
+    pub async fn start_footprint(
+        &self,
+        viewer: &Viewer,
+        product_id: i64,
+        version: Option<i64>,
+        options: serde_json::Value,
+    ) -> Result<crate::Job, StoreError> {
+        viewer.require(Scope::Write)?;
+        let product = self.require_full(viewer, product_id).await?;
+        let version = self
+            .get_model_version(
+                viewer,
+                product_id,
+                version.unwrap_or(product.latest_version),
+            )
+            .await?;
+        let payload = serde_json::json!({
+            "product_id": product_id,
+            "model_version_id": version.id,
+            "options": options,
+        });
+        self.enqueue_job(
+            viewer,
+            crate::JobKind::Footprint,
+            Some(product.org_id),
+            &payload,
+            None,
+        )
+        .await
+    }
+
+    /// Queues recalculations of stale footprints (see [`Store::stale_footprints`]) with
+    /// the current database versions; returns the jobs.
+    pub async fn recalculate_stale(&self, viewer: &Viewer) -> Result<Vec<crate::Job>, StoreError> {
+        viewer.require(Scope::Write)?;
+        let stale = self.stale_footprints(viewer).await?;
+        let mut seen = std::collections::BTreeSet::new();
+        let mut jobs = Vec::new();
+        for f in stale {
+            if !seen.insert(f.model_version_id) {
+                continue;
+            }
+            let options: (String, i64) =
+                sqlx::query_as("SELECT options_json, org_id FROM footprints WHERE id = $1")
+                    .bind(f.footprint_id)
+                    .fetch_one(&self.pool)
+                    .await?;
+            let payload = serde_json::json!({
+                "product_id": f.product_id,
+                "model_version_id": f.model_version_id,
+                "options": serde_json::from_str::<serde_json::Value>(&options.0).unwrap_or_default(),
+                "recalculates": f.footprint_id,
+            });
+            jobs.push(
+                self.enqueue_job(
+                    viewer,
+                    crate::JobKind::Footprint,
+                    Some(options.1),
+                    &payload,
+                    None,
+                )
+                .await?,
+            );
+        }
+        Ok(jobs)
     }
 
     /// One footprint, as much of it as the viewer may see.

@@ -12,7 +12,7 @@ use crate::{Backend, OrgKind, Page, PageRequest, Store, StoreError, Viewer, now_
 use serde::Serialize;
 use sqlx::{Any, Transaction};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum JobKind {
     /// Compute a model version's footprint.
@@ -41,7 +41,7 @@ impl JobKind {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum JobStatus {
     Queued,
@@ -74,7 +74,7 @@ impl JobStatus {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Job {
     pub id: i64,
     pub kind: JobKind,
@@ -86,6 +86,7 @@ pub struct Job {
     pub progress: f64,
     pub last_error: Option<String>,
     /// What the job produced (JSON), once it succeeded.
+    #[schema(value_type = Option<Object>)]
     pub result: Option<serde_json::Value>,
     pub created_at: i64,
     pub updated_at: i64,
@@ -105,6 +106,8 @@ pub struct ClaimedJob {
     pub worker: String,
 }
 
+/// id, kind, org, payload, attempt, input.
+type ClaimRow = (i64, String, Option<i64>, String, i64, Option<Vec<u8>>);
 type JobRow = (
     i64,
     String,
@@ -261,7 +264,7 @@ impl Store {
             Backend::Postgres => "FOR UPDATE SKIP LOCKED",
             Backend::Sqlite => "",
         };
-        let row: Option<(i64, String, Option<i64>, String, i64, Option<Vec<u8>>)> = sqlx::query_as(sql!(
+        let row: Option<ClaimRow> = sqlx::query_as(sql!(
             "UPDATE jobs SET status = 'running', locked_by = $1, locked_until = $2, attempts = attempts + 1, updated_at = $3
              WHERE id = (SELECT id FROM jobs
                          WHERE (status = 'queued' AND run_after <= $3)

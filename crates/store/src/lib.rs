@@ -28,9 +28,10 @@ mod jobs;
 mod page;
 mod products;
 mod secret;
+pub mod testing;
 
 pub use access::{OrgKind, Role, Scope, Viewer};
-pub use accounts::{ApiClient, IssuedClient, IssuedToken, Organisation, User};
+pub use accounts::{ApiClient, IssuedClient, IssuedToken, Organisation, User, random_password};
 pub use audit::AuditEntry;
 pub use databases::{ActivityRow, DatabaseVersion, NewDatabaseVersion};
 pub use error::StoreError;

@@ -11,7 +11,7 @@ use crate::{OrgKind, Page, PageRequest, Scope, SortOrder, Store, StoreError, Vie
 use serde::Serialize;
 use serde_json::json;
 
-#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Product {
     pub id: i64,
     pub org_id: i64,
@@ -19,6 +19,7 @@ pub struct Product {
     pub category: String,
     pub gtin: Option<String>,
     #[serde(serialize_with = "as_bool")]
+    #[schema(value_type = bool)]
     pub disclosed: i64,
     pub latest_version: i64,
     pub created_at: i64,
@@ -29,7 +30,7 @@ fn as_bool<S: serde::Serializer>(v: &i64, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_bool(*v != 0)
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct ModelVersion {
     pub id: i64,
     pub product_id: i64,

@@ -38,6 +38,10 @@
 //! are used instead), impact factor formulas, product systems. Amounts are parsed with
 //! serde_json's `float_roundtrip`, so an export re-imports bit for bit.
 //!
+//! A product model (not only a database) is exported with
+//! [`export_product_model_jsonld`]: see the `model` module for how its processes,
+//! inputs, emissions and supplier footprints become olca objects.
+//!
 //! Errors (unreadable archive, bad JSON, an exchange pointing at a flow that is not in
 //! the package, a unit its flow property cannot convert) stop the import and name the
 //! file inside the package, the JSON path and the problem; nothing is returned half-made.
@@ -45,6 +49,7 @@
 mod alloc;
 mod json;
 mod lcia;
+mod model;
 mod package;
 mod read;
 mod units;
@@ -54,6 +59,10 @@ use crate::import::ImportReport;
 use std::path::{Path, PathBuf};
 use zuji_model::lci::LciDatabase;
 
+pub use model::{
+    SUPPLIER_FLOW_ID, export_product_model_entries, export_product_model_jsonld, model_activity_id,
+    product_model_database,
+};
 pub use write::export_jsonld_entries;
 
 /// Why a JSON-LD package could not be imported or exported.
@@ -86,6 +95,10 @@ pub enum JsonLdError {
     /// The assembled database is inconsistent (a repeated id).
     #[error("{package}: {problem}")]
     Database { package: String, problem: String },
+    /// A product model that cannot be exported: invalid, or not linkable to the
+    /// databases given.
+    #[error("{model}: {problem}")]
+    Model { model: String, problem: String },
 }
 
 /// Imports a JSON-LD package: a `.zip`, an unpacked folder, or a single loose `.json`.

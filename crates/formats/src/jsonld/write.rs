@@ -30,7 +30,7 @@ fn is_uuid(s: &str) -> bool {
 }
 
 /// The package id of a Zuji id, and the tags that carry a non-UUID id.
-fn entity_id(kind: &str, id: &str) -> (String, Vec<String>) {
+pub(crate) fn entity_id(kind: &str, id: &str) -> (String, Vec<String>) {
     if is_uuid(id) {
         (id.to_string(), vec![])
     } else {
@@ -41,7 +41,7 @@ fn entity_id(kind: &str, id: &str) -> (String, Vec<String>) {
     }
 }
 
-fn reference(kind: &str, id: &str, name: &str) -> Value {
+pub(crate) fn reference(kind: &str, id: &str, name: &str) -> Value {
     json!({"@type": kind, "@id": id, "name": name})
 }
 
@@ -328,7 +328,12 @@ fn uncertainty(u: Uncertainty, amount: f64) -> Option<Value> {
 }
 
 pub(crate) fn export_zip(db: &LciDatabase, out: &Path) -> Result<(), JsonLdError> {
-    let entries = export_jsonld_entries(db)?;
+    write_zip(&export_jsonld_entries(db)?, out)
+}
+
+/// Zips `entries` (in their order, fixed timestamps) to `out`, through a scratch file
+/// renamed into place.
+pub(crate) fn write_zip(entries: &[(String, Vec<u8>)], out: &Path) -> Result<(), JsonLdError> {
     let tmp = out.with_extension("zip.partial");
     let io = |source| JsonLdError::Io {
         path: out.to_path_buf(),
@@ -344,7 +349,7 @@ pub(crate) fn export_zip(db: &LciDatabase, out: &Path) -> Result<(), JsonLdError
         let opts = zip::write::SimpleFileOptions::default()
             .compression_method(zip::CompressionMethod::Deflated)
             .last_modified_time(zip::DateTime::default());
-        for (name, bytes) in &entries {
+        for (name, bytes) in entries {
             z.start_file(name.as_str(), opts).map_err(zip_err)?;
             z.write_all(bytes).map_err(io)?;
         }

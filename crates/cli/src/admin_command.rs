@@ -1,0 +1,257 @@
+//! `zuji admin`: bootstrap and operate the platform from the command line —
+//! organisations, users, API clients, migrations, backups, and recalculation after a
+//! background database update.
+
+use crate::platform::{StoreArgs, runtime};
+use anyhow::{Context, bail};
+use clap::{Args, Subcommand, ValueEnum};
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::PathBuf;
+use zuji_store::{OrgKind, Role, Scope, Viewer};
+
+#[derive(Args, Debug)]
+pub struct AdminArgs {
+    #[command(subcommand)]
+    pub command: AdminCommand,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum KindArg {
+    Enterprise,
+    Certifier,
+    Registry,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum RoleArg {
+    Admin,
+    Editor,
+    Viewer,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ScopeArg {
+    Read,
+    Write,
+    Admin,
+    Pact,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AdminCommand {
+    /// Create an organisation.
+    CreateOrg {
+        name: String,
+        #[arg(long, value_enum)]
+        kind: KindArg,
+    },
+    /// Create a user (password prompted, or read from stdin when not a terminal).
+    CreateUser {
+        email: String,
+        #[arg(long)]
+        org: String,
+        #[arg(long, value_enum)]
+        role: RoleArg,
+    },
+    /// Create an API client for a program; prints its id and secret once.
+    CreateApiClient {
+        #[arg(long)]
+        org: String,
+        #[arg(long, default_value = "api client")]
+        name: String,
+        /// Scopes (repeatable); default read.
+        #[arg(long = "scope", value_enum)]
+        scopes: Vec<ScopeArg>,
+        /// A PACT partner's client (scope pact).
+        #[arg(long)]
+        pact: bool,
+    },
+    /// List footprints computed with a database version a newer one has replaced.
+    Stale,
+    /// Queue recalculation of every stale footprint.
+    Recalculate,
+}
+
+pub fn run(args: &AdminArgs) -> anyhow::Result<()> {
+    runtime()?.block_on(async {
+        let store = args.store.open().await?;
+        let system = Viewer::System;
+        match &args.command {
+            AdminCommand::CreateOrg { name, kind } => {
+                let kind = match kind {
+                    KindArg::Enterprise => OrgKind::Enterprise,
+                    KindArg::Certifier => OrgKind::Certifier,
+                    KindArg::Registry => OrgKind::Registry,
+                };
+                let org = store.create_org(&system, name, kind).await?;
+                println!("created organisation {} ({}, id {})", org.name, org.kind.as_str(), org.id);
+            }
+            AdminCommand::CreateUser { email, org, role } => {
+                let org = store.org_by_name(org).await.with_context(|| format!("no organisation named '{org}'"))?;
+                let role = match role {
+                    RoleArg::Admin => Role::Admin,
+                    RoleArg::Editor => Role::Editor,
+                    RoleArg::Viewer => Role::Viewer,
+                };
+                let password = read_password()?;
+                let user = store.create_user(&system, email, org.id, role, &password).await?;
+                println!("created user {} ({} of {})", user.email, user.role.as_str(), org.name);
+            }
+            AdminCommand::CreateApiClient { org, name, scopes, pact } => {
+                let org = store.org_by_name(org).await.with_context(|| format!("no organisation named '{org}'"))?;
+                let mut scopes: Vec<Scope> = scopes
+                    .iter()
+                    .map(|s| match s {
+                        ScopeArg::Read => Scope::Read,
+                        ScopeArg::Write => Scope::Write,
+                        ScopeArg::Admin => Scope::Admin,
+                        ScopeArg::Pact => Scope::Pact,
+                    })
+                    .collect();
+                if *pact && !scopes.contains(&Scope::Pact) {
+                    scopes.push(Scope::Pact);
+                }
+                if scopes.is_empty() {
+                    scopes.push(Scope::Read);
+                }
+                let issued = store.create_api_client(&system, org.id, name, &scopes, *pact).await?;
+                println!("client_id:     {}", issued.client.client_id);
+                println!("client_secret: {}", issued.secret);
+                println!("(the secret is shown once; only its hash is stored)");
+            }
+            AdminCommand::Stale => {
+                let stale = store.stale_footprints(&system).await?;
+                if stale.is_empty() {
+                    println!("every stored footprint uses the current database versions");
+                }
+                for f in stale {
+                    println!("footprint {:>6}  product {:>6} {:<40} {:>14.6} kg CO2e  (database version {})", f.footprint_id, f.product_id, f.product_name, f.total, f.old_database_version_id);
+                }
+            }
+            AdminCommand::Recalculate => {
+                let jobs = store.recalculate_stale(&system).await?;
+                println!("queued {} recalculation job(s); `zuji serve` or `zuji worker` runs them", jobs.len());
+            }
+        }
+        store.close().await;
+        anyhow::Ok(())
+    })
+}
+
+fn read_password() -> anyhow::Result<String> {
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        eprint!("password (at least 10 characters, shown as typed): ");
+        std::io::stderr().flush().ok();
+    }
+    let mut line = String::new();
+    stdin
+        .lock()
+        .read_line(&mut line)
+        .context("reading the password from stdin")?;
+    let password = line.trim_end_matches(['\r', '\n']).to_string();
+    if password.is_empty() {
+        bail!("no password given on stdin");
+    }
+    Ok(password)
+}
+
+#[derive(Args, Debug)]
+pub struct BackupArgs {
+    /// The new file to write (never overwritten).
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+/// `zuji backup FILE`: a consistent copy of the SQLite store, safe while it runs.
+pub fn backup(args: &BackupArgs) -> anyhow::Result<()> {
+    runtime()?.block_on(async {
+        let store = args.store.open().await?;
+        store.backup_sqlite(&args.file).await?;
+        store.close().await;
+        println!(
+            "wrote a consistent copy of the store to {}",
+            args.file.display()
+        );
+        anyhow::Ok(())
+    })
+}
+
+#[derive(Args, Debug)]
+pub struct RestoreArgs {
+    /// A file written by `zuji backup`.
+    pub file: PathBuf,
+    /// Replace an existing store (stop the server first).
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+/// `zuji restore FILE`.
+pub fn restore(args: &RestoreArgs) -> anyhow::Result<()> {
+    restore_file(&args.store, &args.file, args.force)
+}
+
+/// `zuji db migrate`: applies pending migrations.
+pub fn migrate(args: &StoreArgs) -> anyhow::Result<()> {
+    runtime()?.block_on(async {
+        let store = zuji_store::Store::connect(&args.url()?).await?;
+        let n = store.migrate().await?;
+        store.close().await;
+        println!("applied {n} migration(s); the store is up to date");
+        anyhow::Ok(())
+    })
+}
+
+fn restore_file(args: &StoreArgs, file: &std::path::Path, force: bool) -> anyhow::Result<()> {
+    if args
+        .database
+        .as_deref()
+        .is_some_and(|d| !d.starts_with("sqlite:"))
+    {
+        bail!("restore replaces a SQLite file; restore PostgreSQL with pg_restore or psql");
+    }
+    let target = match &args.database {
+        Some(url) => PathBuf::from(
+            url.trim_start_matches("sqlite:")
+                .split('?')
+                .next()
+                .unwrap_or_default(),
+        ),
+        None => args.data_dir.join("zuji.sqlite"),
+    };
+    if target.exists() && !force {
+        bail!(
+            "{} exists; stop the server and pass --force to replace it",
+            target.display()
+        );
+    }
+    if let Some(dir) = target.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    // Copy beside the target, open the copy as a store (which checks it and applies any
+    // newer migrations), and only then rename it over the live file.
+    let scratch = target.with_extension("sqlite.restoring");
+    std::fs::copy(file, &scratch).with_context(|| format!("copying {}", file.display()))?;
+    let checked = runtime()?.block_on(async {
+        let s = zuji_store::Store::open(&format!("sqlite:{}", scratch.display())).await?;
+        s.ping().await?;
+        s.close().await;
+        anyhow::Ok(())
+    });
+    if let Err(e) = checked {
+        let _ = std::fs::remove_file(&scratch);
+        bail!("{} is not a readable Zuji store: {e:#}", file.display());
+    }
+    for ext in ["sqlite-wal", "sqlite-shm"] {
+        let _ = std::fs::remove_file(target.with_extension(ext));
+    }
+    std::fs::rename(&scratch, &target)
+        .with_context(|| format!("replacing {}", target.display()))?;
+    println!("restored {} from {}", target.display(), file.display());
+    Ok(())
+}

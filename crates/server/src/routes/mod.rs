@@ -1,0 +1,88 @@
+//! The REST API under `/api/v1`.
+
+pub mod accounts;
+pub mod databases;
+pub mod footprints;
+pub mod products;
+
+use crate::AppState;
+use axum::Router;
+use axum::routing::{delete, get, post};
+use serde::Deserialize;
+use zuji_store::PageRequest;
+
+/// `offset` and `limit` of a list (limit at most 500, default 50).
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct Paging {
+    pub offset: Option<u64>,
+    pub limit: Option<u64>,
+}
+
+impl Paging {
+    pub fn page(&self) -> PageRequest {
+        PageRequest::new(self.offset.unwrap_or(0), self.limit.unwrap_or(50))
+    }
+}
+
+pub fn api_router() -> Router<AppState> {
+    Router::new()
+        .route("/openapi.json", get(crate::openapi::document))
+        .route("/auth/login", post(accounts::login))
+        .route("/auth/logout", post(accounts::logout))
+        .route("/auth/token", post(accounts::token))
+        .route("/me", get(accounts::me))
+        .route("/orgs", get(accounts::list_orgs).post(accounts::create_org))
+        .route("/orgs/{org_id}", get(accounts::get_org))
+        .route(
+            "/orgs/{org_id}/users",
+            get(accounts::list_users).post(accounts::create_user),
+        )
+        .route(
+            "/orgs/{org_id}/api-clients",
+            get(accounts::list_clients).post(accounts::create_client),
+        )
+        .route("/audit", get(accounts::audit))
+        .route("/validate", post(products::validate))
+        .route("/products", get(products::list).post(products::create))
+        .route("/products/{product_id}", get(products::get))
+        .route(
+            "/products/{product_id}/disclosure",
+            post(products::disclose),
+        )
+        .route("/products/{product_id}/grants", post(products::grant))
+        .route(
+            "/products/{product_id}/grants/{org_id}",
+            delete(products::revoke_grant),
+        )
+        .route(
+            "/products/{product_id}/versions",
+            get(products::versions).post(products::add_version),
+        )
+        .route(
+            "/products/{product_id}/versions/{version}",
+            get(products::version),
+        )
+        .route("/products/{product_id}/diff", get(products::diff))
+        .route(
+            "/products/{product_id}/footprints",
+            get(footprints::list).post(footprints::start),
+        )
+        .route("/footprints/stale", get(footprints::stale))
+        .route("/footprints/recalculate", post(footprints::recalculate))
+        .route("/footprints/{footprint_id}", get(footprints::get))
+        .route("/footprints/{footprint_id}/tree", get(footprints::tree))
+        .route("/jobs", get(footprints::jobs))
+        .route("/jobs/{job_id}", get(footprints::job))
+        .route("/databases", get(databases::list))
+        .route("/databases/activities", get(databases::search))
+        .route(
+            "/databases/versions/{version_id}",
+            get(databases::get_version),
+        )
+        .route(
+            "/databases/versions/{version_id}/activities/{activity_id}",
+            get(databases::activity),
+        )
+        .route("/databases/{name}/versions", post(databases::import))
+}

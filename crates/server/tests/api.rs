@@ -1,0 +1,914 @@
+//! The REST API end to end on both backends, and its authorisation matrix: every
+//! endpoint × every role × own/other organisation, from one table that must cover every
+//! operation of the OpenAPI document.
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+use zuji_server::{AppState, ServerConfig, app, bootstrap, worker};
+use zuji_store::{OrgKind, Role, Store, Viewer};
+
+const BRACKET: &str = include_str!("../../../examples/steel-bracket-worked-example.toml");
+const PASSWORD: &str = "a long enough password";
+
+struct Api {
+    router: axum::Router,
+}
+
+impl Api {
+    fn new(store: &Store) -> Api {
+        let config = ServerConfig {
+            rate_limit_per_second: 100_000,
+            ..Default::default()
+        };
+        Api {
+            router: app(AppState::new(store.clone(), &config), &config),
+        }
+    }
+
+    async fn call(
+        &self,
+        method: Method,
+        uri: &str,
+        token: Option<&str>,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> (StatusCode, Value) {
+        let mut req = Request::builder()
+            .method(method)
+            .uri(format!("/api/v1{uri}"));
+        if let Some(t) = token {
+            req = req.header("authorization", format!("Bearer {t}"));
+        }
+        if !body.is_empty() {
+            req = req.header("content-type", content_type);
+        }
+        let resp = self
+            .router
+            .clone()
+            .oneshot(req.body(Body::from(body)).unwrap())
+            .await
+            .unwrap();
+        let status = resp.status();
+        let bytes = axum::body::to_bytes(resp.into_body(), 64 << 20)
+            .await
+            .unwrap();
+        (
+            status,
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        )
+    }
+
+    async fn json(
+        &self,
+        method: Method,
+        uri: &str,
+        token: Option<&str>,
+        body: Value,
+    ) -> (StatusCode, Value) {
+        let bytes = if body.is_null() {
+            Vec::new()
+        } else {
+            body.to_string().into_bytes()
+        };
+        self.call(method, uri, token, "application/json", bytes)
+            .await
+    }
+}
+
+async fn login(api: &Api, email: &str) -> String {
+    let (status, body) = api
+        .json(
+            Method::POST,
+            "/auth/login",
+            None,
+            json!({"email": email, "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body["token"].as_str().unwrap().to_string()
+}
+
+async fn user(store: &Store, org: &str, kind: OrgKind, email: &str, role: Role) -> i64 {
+    let id = bootstrap::ensure_org(store, org, kind).await.unwrap();
+    store
+        .create_user(&Viewer::System, email, id, role, PASSWORD)
+        .await
+        .unwrap();
+    id
+}
+
+async fn drain(store: &Store) {
+    while worker::run_next(store, "test-worker").await.unwrap() {}
+}
+
+#[tokio::test]
+async fn products_versions_calculations_and_disclosure() {
+    for t in zuji_store::testing::both().await {
+        let s = &t.store;
+        bootstrap::ensure_default_database(s).await.unwrap();
+        user(
+            s,
+            "Bracket Works",
+            OrgKind::Enterprise,
+            "a@bracket.cn",
+            Role::Editor,
+        )
+        .await;
+        let api = Api::new(s);
+        let token = login(&api, "a@bracket.cn").await;
+        let tok = Some(token.as_str());
+
+        // A broken model is refused with its line, and nothing is stored.
+        let (status, err) = api
+            .call(
+                Method::POST,
+                "/products?format=toml",
+                tok,
+                "application/toml",
+                b"[product\nname = 1".to_vec(),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+        assert!(err["field"].as_str().unwrap().starts_with("line "), "{err}");
+        let (_, list) = api.json(Method::GET, "/products", tok, Value::Null).await;
+        assert_eq!(list["total"], 0);
+
+        let (status, created) = api
+            .call(
+                Method::POST,
+                "/products",
+                tok,
+                "application/toml",
+                BRACKET.as_bytes().to_vec(),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+        let pid = created["product"]["id"].as_i64().unwrap();
+        assert_eq!(created["version"]["version"], 1);
+
+        // Calculate: the worked example of docs/product-model.md, 2.454438 kg CO2e by hand.
+        let (status, job) = api
+            .json(
+                Method::POST,
+                &format!("/products/{pid}/footprints"),
+                tok,
+                json!({}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::ACCEPTED, "{job}");
+        assert_eq!(job["status"], "queued");
+        drain(s).await;
+        let (_, job) = api
+            .json(
+                Method::GET,
+                &format!("/jobs/{}", job["id"]),
+                tok,
+                Value::Null,
+            )
+            .await;
+        assert_eq!(job["status"], "succeeded", "{job}");
+        let fid = job["result"]["footprint_id"].as_i64().unwrap();
+        let (_, f) = api
+            .json(Method::GET, &format!("/footprints/{fid}"), tok, Value::Null)
+            .await;
+        let total = f["total"].as_f64().unwrap();
+        assert!((total - 2.454438).abs() < 1e-9, "{} total {total}", t.name);
+        assert_eq!(f["result"]["total"].as_f64(), Some(total));
+        assert_eq!(f["model_version"], 1);
+        assert_eq!(
+            f["database_version_ids"].as_array().unwrap().len(),
+            1,
+            "points at the database version it used"
+        );
+        let (status, tree) = api
+            .json(
+                Method::GET,
+                &format!("/footprints/{fid}/tree"),
+                tok,
+                Value::Null,
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(tree.is_object());
+
+        // A second version: 1.8 MJ of electricity becomes 3.6 MJ; the diff names it.
+        let v2 = BRACKET.replacen(
+            "amount = 1.8, unit = \"MJ\"",
+            "amount = 3.6, unit = \"MJ\"",
+            1,
+        );
+        assert_ne!(v2, BRACKET);
+        let (status, _) = api
+            .call(
+                Method::POST,
+                &format!("/products/{pid}/versions?note=more%20power"),
+                tok,
+                "application/toml",
+                v2.into_bytes(),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED);
+        let (_, d) = api
+            .json(
+                Method::GET,
+                &format!("/products/{pid}/diff?from=1&to=2"),
+                tok,
+                Value::Null,
+            )
+            .await;
+        let changes = d["changes"].as_array().unwrap();
+        assert_eq!(changes.len(), 1, "{d}");
+        assert_eq!(
+            (changes[0]["old"].as_f64(), changes[0]["new"].as_f64()),
+            (Some(1.8), Some(3.6))
+        );
+        assert!(
+            changes[0]["path"].as_str().unwrap().ends_with(".amount"),
+            "{d}"
+        );
+
+        // The public sees nothing until disclosure, then only the summary.
+        let (status, _) = api
+            .json(
+                Method::GET,
+                &format!("/footprints/{fid}"),
+                None,
+                Value::Null,
+            )
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let (status, _) = api
+            .json(
+                Method::POST,
+                &format!("/products/{pid}/disclosure"),
+                tok,
+                json!({"disclosed": true}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let (status, public) = api
+            .json(
+                Method::GET,
+                &format!("/footprints/{fid}"),
+                None,
+                Value::Null,
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(public["summary_only"], true);
+        assert!(
+            public["result"].get("items").is_none() && public["result"].get("by_process").is_none()
+        );
+        let (status, _) = api
+            .json(
+                Method::GET,
+                &format!("/footprints/{fid}/tree"),
+                None,
+                Value::Null,
+            )
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+
+        // A new version of the default database makes the footprint stale; recalculating
+        // it stores a new footprint on the new version.
+        let mut newer = zuji_formats::default_db::default_database().unwrap();
+        newer.meta.version = "2099.1-test".into();
+        let package = zuji_formats::tabular::write_tabular_zip(&newer).unwrap();
+        user(
+            s,
+            "Registry",
+            OrgKind::Registry,
+            "r@registry.cn",
+            Role::Editor,
+        )
+        .await;
+        let registry = login(&api, "r@registry.cn").await;
+        let (status, job) = api
+            .call(
+                Method::POST,
+                "/databases/zuji-default/versions?format=tabular",
+                Some(&registry),
+                "application/zip",
+                package,
+            )
+            .await;
+        assert_eq!(status, StatusCode::ACCEPTED, "{job}");
+        drain(s).await;
+        let (_, dbs) = api
+            .json(
+                Method::GET,
+                "/databases?name=zuji-default",
+                None,
+                Value::Null,
+            )
+            .await;
+        assert_eq!(dbs.as_array().unwrap().len(), 2, "{dbs}");
+        let (_, stale) = api
+            .json(Method::GET, "/footprints/stale", tok, Value::Null)
+            .await;
+        assert_eq!(stale.as_array().unwrap().len(), 1, "{stale}");
+        let (status, jobs) = api
+            .json(Method::POST, "/footprints/recalculate", tok, Value::Null)
+            .await;
+        assert_eq!(status, StatusCode::ACCEPTED);
+        assert_eq!(jobs.as_array().unwrap().len(), 1);
+        drain(s).await;
+        let (_, stale) = api
+            .json(Method::GET, "/footprints/stale", tok, Value::Null)
+            .await;
+        assert_eq!(stale.as_array().unwrap().len(), 0, "{} {stale}", t.name);
+        let (_, all) = api
+            .json(
+                Method::GET,
+                &format!("/products/{pid}/footprints"),
+                tok,
+                Value::Null,
+            )
+            .await;
+        assert_eq!(all["total"], 2);
+
+        // A package that is not one fails with its reason, after its attempts.
+        let (_, job) = api
+            .call(
+                Method::POST,
+                "/databases/broken/versions?format=tabular",
+                Some(&registry),
+                "application/zip",
+                b"not a zip".to_vec(),
+            )
+            .await;
+        for _ in 0..3 {
+            drain(s).await;
+            tokio::time::sleep(std::time::Duration::from_millis(1100 * 3)).await;
+        }
+        drain(s).await;
+        let (_, job) = api
+            .json(
+                Method::GET,
+                &format!("/jobs/{}", job["id"]),
+                Some(&registry),
+                Value::Null,
+            )
+            .await;
+        assert_eq!(job["status"], "failed", "{job}");
+        assert!(job["last_error"].as_str().unwrap().contains("zip"), "{job}");
+    }
+}
+
+#[tokio::test]
+async fn client_credentials_tokens_and_error_bodies() {
+    let t = zuji_store::testing::sqlite().await;
+    let s = &t.store;
+    let org = user(
+        s,
+        "ERP Co",
+        OrgKind::Enterprise,
+        "admin@erp.cn",
+        Role::Admin,
+    )
+    .await;
+    let issued = s
+        .create_api_client(
+            &Viewer::System,
+            org,
+            "erp",
+            &[zuji_store::Scope::Read],
+            false,
+        )
+        .await
+        .unwrap();
+    let api = Api::new(s);
+    let basic = |id: &str, secret: &str| {
+        let raw = format!("{id}:{secret}");
+        // RFC 4648 base64, written out to keep the test free of the code under test.
+        const T: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let mut out = String::new();
+        for chunk in raw.as_bytes().chunks(3) {
+            let b = [
+                chunk[0],
+                *chunk.get(1).unwrap_or(&0),
+                *chunk.get(2).unwrap_or(&0),
+            ];
+            let n = (b[0] as u32) << 16 | (b[1] as u32) << 8 | b[2] as u32;
+            for i in 0..4 {
+                out.push(if i <= chunk.len() {
+                    T[(n >> (18 - 6 * i) & 63) as usize] as char
+                } else {
+                    '='
+                });
+            }
+        }
+        format!("Basic {out}")
+    };
+    let token_req = |auth: String| {
+        Request::builder()
+            .method(Method::POST)
+            .uri("/api/v1/auth/token")
+            .header("authorization", auth)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from("grant_type=client_credentials"))
+            .unwrap()
+    };
+    let resp = api
+        .router
+        .clone()
+        .oneshot(token_req(basic(&issued.client.client_id, "wrong")))
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
+    let body: Value = serde_json::from_slice(
+        &axum::body::to_bytes(resp.into_body(), 1 << 20)
+            .await
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(body["code"], "invalid_client");
+    let resp = api
+        .router
+        .clone()
+        .oneshot(token_req(basic(&issued.client.client_id, &issued.secret)))
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let body: Value = serde_json::from_slice(
+        &axum::body::to_bytes(resp.into_body(), 1 << 20)
+            .await
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        (body["token_type"].as_str(), body["scope"].as_str()),
+        (Some("Bearer"), Some("read"))
+    );
+    let access = body["access_token"].as_str().unwrap();
+    let (status, me) = api
+        .json(Method::GET, "/me", Some(access), Value::Null)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(me["org"]["name"], "ERP Co");
+    // Read-only: writing is forbidden, with the error body's shape.
+    let (status, err) = api
+        .call(
+            Method::POST,
+            "/products?format=toml",
+            Some(access),
+            "application/toml",
+            BRACKET.as_bytes().to_vec(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(err["code"], "forbidden");
+    assert!(err["message"].as_str().unwrap().contains("write"));
+    // A bad token is 401 with the body; unknown routes and bad ids are 404 / 400.
+    let (status, err) = api
+        .json(Method::GET, "/me", Some("zs_nope"), Value::Null)
+        .await;
+    assert_eq!(
+        (status, err["code"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("unauthenticated"))
+    );
+    let (status, err) = api
+        .json(Method::GET, "/products/not-a-number", None, Value::Null)
+        .await;
+    assert_eq!(
+        (status, err["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("bad_request"))
+    );
+    assert!(
+        err["message"].as_str().unwrap().contains("product_id")
+            || err["message"].as_str().unwrap().contains("parse"),
+        "{err}"
+    );
+    let (status, err) = api
+        .call(
+            Method::POST,
+            "/auth/login",
+            None,
+            "application/json",
+            b"{not json".to_vec(),
+        )
+        .await;
+    assert_eq!(
+        (status, err["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("bad_request")),
+        "{err}"
+    );
+    let (status, err) = api
+        .json(Method::GET, "/products?sort=password", None, Value::Null)
+        .await;
+    assert_eq!(
+        (status, err["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("sort"))
+    );
+}
+
+/// Expected status per caller, in the order of [`CALLERS`].
+struct Case {
+    method: Method,
+    /// The OpenAPI path template; `{…}` are filled from the fixture.
+    path: &'static str,
+    query: &'static str,
+    body: &'static str,
+    expect: [u16; 6],
+}
+
+/// Enterprise A admin, enterprise A viewer, enterprise B admin (another tenant),
+/// certification body admin (not granted), registry admin, the public.
+const CALLERS: [&str; 6] = [
+    "a-admin",
+    "a-viewer",
+    "b-admin",
+    "certifier",
+    "registry",
+    "anonymous",
+];
+
+fn cases() -> Vec<Case> {
+    use Method as M;
+    let c = |method: Method, path, query, body, expect| Case {
+        method,
+        path,
+        query,
+        body,
+        expect,
+    };
+    vec![
+        c(
+            M::POST,
+            "/auth/login",
+            "",
+            "LOGIN",
+            [200, 200, 200, 200, 200, 200],
+        ),
+        c(
+            M::POST,
+            "/auth/logout",
+            "",
+            "",
+            [204, 204, 204, 204, 204, 204],
+        ),
+        c(
+            M::POST,
+            "/auth/token",
+            "",
+            "FORM",
+            [401, 401, 401, 401, 401, 401],
+        ),
+        c(M::GET, "/me", "", "", [200, 200, 200, 200, 200, 401]),
+        c(M::GET, "/orgs", "", "", [200, 200, 200, 200, 200, 401]),
+        c(
+            M::POST,
+            "/orgs",
+            "",
+            r#"{"name":"New org CALLER","kind":"enterprise"}"#,
+            [403, 403, 403, 403, 201, 401],
+        ),
+        c(
+            M::GET,
+            "/orgs/{org_id}",
+            "",
+            "",
+            [200, 200, 404, 404, 200, 401],
+        ),
+        c(
+            M::GET,
+            "/orgs/{org_id}/users",
+            "",
+            "",
+            [200, 403, 404, 404, 200, 401],
+        ),
+        c(
+            M::POST,
+            "/orgs/{org_id}/users",
+            "",
+            r#"{"email":"new-CALLER@a.cn","role":"viewer","password":"a long enough password"}"#,
+            [201, 403, 404, 404, 201, 401],
+        ),
+        c(
+            M::GET,
+            "/orgs/{org_id}/api-clients",
+            "",
+            "",
+            [200, 403, 404, 404, 200, 401],
+        ),
+        c(
+            M::POST,
+            "/orgs/{org_id}/api-clients",
+            "",
+            r#"{"name":"x","scopes":["read"]}"#,
+            [201, 403, 404, 404, 201, 401],
+        ),
+        c(M::GET, "/audit", "", "", [200, 403, 200, 200, 200, 401]),
+        c(
+            M::POST,
+            "/validate",
+            "?format=toml",
+            "MODEL",
+            [200, 200, 200, 200, 200, 200],
+        ),
+        c(M::GET, "/products", "", "", [200, 200, 200, 200, 200, 200]),
+        c(
+            M::POST,
+            "/products",
+            "?format=toml",
+            "MODEL",
+            [201, 403, 201, 403, 403, 401],
+        ),
+        c(
+            M::GET,
+            "/products/{product_id}",
+            "",
+            "",
+            [200, 200, 404, 404, 404, 404],
+        ),
+        c(
+            M::POST,
+            "/products/{product_id}/disclosure",
+            "",
+            r#"{"disclosed":false}"#,
+            [200, 403, 404, 404, 404, 401],
+        ),
+        c(
+            M::POST,
+            "/products/{product_id}/grants",
+            "",
+            r#"{"org_id":ORG,"purpose":"pact"}"#,
+            [204, 403, 404, 404, 404, 401],
+        ),
+        c(
+            M::DELETE,
+            "/products/{product_id}/grants/{org_id}",
+            "",
+            "",
+            [204, 403, 404, 404, 404, 401],
+        ),
+        c(
+            M::GET,
+            "/products/{product_id}/versions",
+            "",
+            "",
+            [200, 200, 404, 404, 404, 404],
+        ),
+        c(
+            M::POST,
+            "/products/{product_id}/versions",
+            "?format=toml",
+            "MODEL",
+            [201, 403, 404, 404, 404, 401],
+        ),
+        c(
+            M::GET,
+            "/products/{product_id}/versions/{version}",
+            "",
+            "",
+            [200, 200, 404, 404, 404, 404],
+        ),
+        c(
+            M::GET,
+            "/products/{product_id}/diff",
+            "?from=1&to=1",
+            "",
+            [200, 200, 404, 404, 404, 404],
+        ),
+        c(
+            M::POST,
+            "/products/{product_id}/footprints",
+            "",
+            "{}",
+            [202, 403, 404, 404, 404, 401],
+        ),
+        c(
+            M::GET,
+            "/products/{product_id}/footprints",
+            "",
+            "",
+            [200, 200, 404, 404, 404, 404],
+        ),
+        c(
+            M::GET,
+            "/footprints/stale",
+            "",
+            "",
+            [200, 200, 200, 200, 200, 401],
+        ),
+        c(
+            M::POST,
+            "/footprints/recalculate",
+            "",
+            "",
+            [202, 403, 202, 202, 202, 401],
+        ),
+        c(
+            M::GET,
+            "/footprints/{footprint_id}",
+            "",
+            "",
+            [200, 200, 404, 404, 404, 404],
+        ),
+        c(
+            M::GET,
+            "/footprints/{footprint_id}/tree",
+            "",
+            "",
+            [200, 200, 404, 404, 404, 404],
+        ),
+        c(M::GET, "/jobs", "", "", [200, 200, 200, 200, 200, 401]),
+        c(
+            M::GET,
+            "/jobs/{job_id}",
+            "",
+            "",
+            [200, 200, 404, 404, 200, 401],
+        ),
+        c(M::GET, "/databases", "", "", [200, 200, 200, 200, 200, 200]),
+        c(
+            M::GET,
+            "/databases/activities",
+            "?q=steel",
+            "",
+            [200, 200, 200, 200, 200, 200],
+        ),
+        c(
+            M::GET,
+            "/databases/versions/{version_id}",
+            "",
+            "",
+            [200, 200, 200, 200, 200, 200],
+        ),
+        c(
+            M::GET,
+            "/databases/versions/{version_id}/activities/{activity_id}",
+            "",
+            "",
+            [200, 200, 200, 200, 200, 200],
+        ),
+        c(
+            M::POST,
+            "/databases/{name}/versions",
+            "?format=tabular",
+            "ZIP",
+            [403, 403, 403, 403, 202, 401],
+        ),
+    ]
+}
+
+#[tokio::test]
+async fn authorisation_matrix_covers_every_operation() {
+    // Every operation of the OpenAPI document is in the table, and nothing else.
+    let doc =
+        serde_json::to_value(<zuji_server::openapi::ApiDoc as utoipa::OpenApi>::openapi()).unwrap();
+    let mut documented: Vec<String> = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            documented.push(format!("{} {path}", method.to_uppercase()));
+        }
+    }
+    documented.sort();
+    let mut tabled: Vec<String> = cases()
+        .iter()
+        .map(|c| format!("{} {}", c.method, c.path))
+        .collect();
+    tabled.sort();
+    assert_eq!(
+        tabled, documented,
+        "the authorisation table must list every documented operation"
+    );
+
+    for t in zuji_store::testing::both().await {
+        let s = &t.store;
+        bootstrap::ensure_default_database(s).await.unwrap();
+        let a = user(s, "A", OrgKind::Enterprise, "a-admin@a.cn", Role::Admin).await;
+        s.create_user(&Viewer::System, "a-viewer@a.cn", a, Role::Viewer, PASSWORD)
+            .await
+            .unwrap();
+        user(s, "B", OrgKind::Enterprise, "b-admin@b.cn", Role::Admin).await;
+        user(s, "CB", OrgKind::Certifier, "certifier@c.cn", Role::Admin).await;
+        user(
+            s,
+            "Registry",
+            OrgKind::Registry,
+            "registry@r.cn",
+            Role::Admin,
+        )
+        .await;
+        let api = Api::new(s);
+        let mut tokens = Vec::new();
+        for who in CALLERS {
+            tokens.push(match who {
+                "anonymous" => None,
+                w => Some(login(&api, &format!("{w}@{}.cn", &w[..1])).await),
+            });
+        }
+        // The fixture: A's product with a computed footprint.
+        let (_, created) = api
+            .call(
+                Method::POST,
+                "/products",
+                tokens[0].as_deref(),
+                "application/toml",
+                BRACKET.as_bytes().to_vec(),
+            )
+            .await;
+        let pid = created["product"]["id"].as_i64().expect("product");
+        let (_, job) = api
+            .json(
+                Method::POST,
+                &format!("/products/{pid}/footprints"),
+                tokens[0].as_deref(),
+                json!({}),
+            )
+            .await;
+        drain(s).await;
+        let (_, job) = api
+            .json(
+                Method::GET,
+                &format!("/jobs/{}", job["id"]),
+                tokens[0].as_deref(),
+                Value::Null,
+            )
+            .await;
+        let fid = job["result"]["footprint_id"].as_i64().expect("footprint");
+        let version_id = s.current_database_versions().await.unwrap()[0].id;
+        let package = zuji_formats::tabular::write_tabular_zip(
+            &zuji_formats::default_db::default_database().unwrap(),
+        )
+        .unwrap();
+
+        let mut failures = Vec::new();
+        for case in cases() {
+            for (i, who) in CALLERS.iter().enumerate() {
+                let path = case
+                    .path
+                    .replace("{org_id}", &a.to_string())
+                    .replace("{product_id}", &pid.to_string())
+                    .replace("{version}", "1")
+                    .replace("{footprint_id}", &fid.to_string())
+                    .replace("{job_id}", &job["id"].to_string())
+                    .replace("{version_id}", &version_id.to_string())
+                    .replace(
+                        "{activity_id}",
+                        "electricity%2Fcn%2Fnational%2F2023%2Ffootprint",
+                    )
+                    .replace("{name}", "matrix-db");
+                let uri = format!("{path}{}", case.query);
+                let (ct, body): (&str, Vec<u8>) = match case.body {
+                    "MODEL" => ("application/toml", BRACKET.as_bytes().to_vec()),
+                    "ZIP" => ("application/zip", package.clone()),
+                    "FORM" => (
+                        "application/x-www-form-urlencoded",
+                        b"grant_type=client_credentials".to_vec(),
+                    ),
+                    "LOGIN" => {
+                        let email = if *who == "anonymous" {
+                            "a-admin@a.cn".to_string()
+                        } else {
+                            format!("{who}@{}.cn", &who[..1])
+                        };
+                        (
+                            "application/json",
+                            json!({"email": email, "password": PASSWORD})
+                                .to_string()
+                                .into_bytes(),
+                        )
+                    }
+                    "" => ("application/json", Vec::new()),
+                    b => (
+                        "application/json",
+                        b.replace("CALLER", who)
+                            .replace("ORG", &a.to_string())
+                            .into_bytes(),
+                    ),
+                };
+                // Logging out ends the caller's session: use a fresh one.
+                let token = if case.path == "/auth/logout" && *who != "anonymous" {
+                    Some(login(&api, &format!("{who}@{}.cn", &who[..1])).await)
+                } else {
+                    tokens[i].clone()
+                };
+                let (status, body) = api
+                    .call(case.method.clone(), &uri, token.as_deref(), ct, body)
+                    .await;
+                if status.as_u16() != case.expect[i] {
+                    failures.push(format!(
+                        "{} {} as {who}: expected {}, got {} {body}",
+                        case.method,
+                        case.path,
+                        case.expect[i],
+                        status.as_u16()
+                    ));
+                }
+                if status.is_client_error() {
+                    assert!(
+                        body["code"].is_string() && body["message"].is_string(),
+                        "error body of {} {}: {body}",
+                        case.method,
+                        case.path
+                    );
+                }
+            }
+        }
+        assert!(failures.is_empty(), "{}:\n{}", t.name, failures.join("\n"));
+    }
+}

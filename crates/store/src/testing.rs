@@ -1,0 +1,67 @@
+//! Stores for tests: every store test runs on both backends: SQLite in a temporary file and PostgreSQL in
+//! a schema of its own on the machine's server. PostgreSQL being unreachable fails the
+//! test; it is never skipped.
+
+use crate::Store;
+
+pub struct TestStore {
+    pub store: Store,
+    pub name: &'static str,
+    _dir: Option<tempfile::TempDir>,
+}
+
+/// The PostgreSQL server the tests use (`ZUJI_TEST_POSTGRES` overrides it).
+pub fn postgres_url() -> String {
+    std::env::var("ZUJI_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+}
+
+/// A fresh, migrated SQLite store in a temporary directory.
+pub async fn sqlite() -> TestStore {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite:{}", dir.path().join("zuji.sqlite").display());
+    let store = Store::open(&url).await.expect("SQLite store opens");
+    TestStore {
+        store,
+        name: "sqlite",
+        _dir: Some(dir),
+    }
+}
+
+/// A fresh, migrated PostgreSQL store in a new schema.
+pub async fn postgres() -> TestStore {
+    let base = postgres_url();
+    let schema = format!("zuji_test_{}_{}", std::process::id(), unique());
+    use sqlx::Connection;
+    let mut admin = sqlx::PgConnection::connect(&base).await.unwrap_or_else(|e| {
+        panic!("PostgreSQL must be reachable at {base} for the store tests (start it with pg_ctlcluster): {e}")
+    });
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+        .execute(&mut admin)
+        .await
+        .expect("create schema");
+    admin.close().await.ok();
+    let sep = if base.contains('?') { '&' } else { '?' };
+    let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
+    let store = Store::open(&url).await.expect("PostgreSQL store opens");
+    TestStore {
+        store,
+        name: "postgres",
+        _dir: None,
+    }
+}
+
+fn unique() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    let t = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos() as u64)
+        .unwrap_or(0);
+    t * 1000 + N.fetch_add(1, Ordering::Relaxed)
+}
+
+/// Both backends.
+pub async fn both() -> Vec<TestStore> {
+    vec![sqlite().await, postgres().await]
+}
