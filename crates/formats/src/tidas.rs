@@ -122,7 +122,7 @@ const MAX_DEPTH: usize = 64;
 /// The ILCD XML a TIDAS JSON document maps to; errors name the file and JSON path.
 /// A JSON document that is not one object with one key (so not an ILCD data set) is
 /// `None`: skipped, as XML files with other roots are.
-pub(crate) fn tidas_json_to_xml(file: &str, bytes: &[u8]) -> Result<Option<Vec<u8>>, IlcdError> {
+pub fn tidas_json_to_xml(file: &str, bytes: &[u8]) -> Result<Option<Vec<u8>>, IlcdError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let doc: Value = serde_json::from_slice(bytes).map_err(|e| IlcdError::Tidas {
         file: file.to_string(),

@@ -865,3 +865,13 @@ fn broken_tidas_json_names_file_and_position() {
         other => panic!("{other}"),
     }
 }
+
+/// A TIDAS folder is laid out like an ILCD archive, so `zuji db import` detects it as
+/// ILCD and the ILCD importer reads its JSON data sets.
+#[test]
+fn tidas_folders_are_detected_as_ilcd() {
+    assert_eq!(
+        zuji_formats::detect::detect_database_format(&tidas_dir()),
+        Some(zuji_formats::detect::DatabaseFormat::Ilcd)
+    );
+}
