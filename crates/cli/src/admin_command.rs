@@ -68,10 +68,22 @@ pub enum AdminCommand {
         #[arg(long)]
         pact: bool,
     },
+    /// Revoke an API client and every token it holds.
+    RevokeApiClient {
+        client_id: String,
+        #[arg(long)]
+        org: String,
+    },
     /// List footprints computed with a database version a newer one has replaced.
     Stale,
     /// Queue recalculation of every stale footprint.
     Recalculate,
+    /// Load a benchmark data set: N disclosed copies of the steel-bracket worked
+    /// example in an organisation "Benchmark Co" (for load tests with wrk).
+    SeedBenchmark {
+        #[arg(long, default_value_t = 100_000)]
+        products: usize,
+    },
 }
 
 pub fn run(args: &AdminArgs) -> anyhow::Result<()> {
@@ -126,10 +138,36 @@ pub fn run(args: &AdminArgs) -> anyhow::Result<()> {
                 if stale.is_empty() {
                     println!("every stored footprint uses the current database versions");
                 }
+                // What recalculation would change: each model version computed again with
+                // the current databases, nothing stored.
                 for f in stale {
-                    println!("footprint {:>6}  product {:>6} {:<40} {:>14.6} kg CO2e  (database version {})", f.footprint_id, f.product_id, f.product_name, f.total, f.old_database_version_id);
+                    let options: serde_json::Value = store
+                        .get_footprint(&system, f.footprint_id)
+                        .await
+                        .map(|r| r.options)
+                        .unwrap_or_default();
+                    let preview = zuji_server::worker::compute_model_version(&store, f.model_version_id, &options, None).await;
+                    let change = match preview {
+                        Ok((r, _)) => format!(
+                            "→ {:.6} ({:+.6}, {:+.2} %)",
+                            r.total,
+                            r.total - f.total,
+                            if f.total != 0.0 { (r.total - f.total) / f.total.abs() * 100.0 } else { 0.0 }
+                        ),
+                        Err(e) => format!("→ cannot recalculate: {e}"),
+                    };
+                    println!(
+                        "footprint {:>6}  product {:>6} {:<40} {:>14.6} kg CO2e {change}  (old database version {})",
+                        f.footprint_id, f.product_id, f.product_name, f.total, f.old_database_version_id
+                    );
                 }
             }
+            AdminCommand::RevokeApiClient { client_id, org } => {
+                let org = store.org_by_name(org).await.with_context(|| format!("no organisation named '{org}'"))?;
+                store.revoke_api_client(&system, org.id, client_id).await?;
+                println!("revoked {client_id} and its tokens");
+            }
+            AdminCommand::SeedBenchmark { products } => seed_benchmark(&store, *products).await?,
             AdminCommand::Recalculate => {
                 let jobs = store.recalculate_stale(&system).await?;
                 println!("queued {} recalculation job(s); `zuji serve` or `zuji worker` runs them", jobs.len());
@@ -138,6 +176,72 @@ pub fn run(args: &AdminArgs) -> anyhow::Result<()> {
         store.close().await;
         anyhow::Ok(())
     })
+}
+
+async fn seed_benchmark(store: &zuji_store::Store, n: usize) -> anyhow::Result<()> {
+    const MODEL: &str = include_str!("../../../examples/steel-bracket-worked-example.toml");
+    let loaded = zuji_formats::product_model::parse_product_model(
+        MODEL,
+        zuji_formats::product_model::ModelFormat::Toml,
+        "steel-bracket-worked-example.toml",
+    )?;
+    let json = zuji_formats::product_model::to_json(&loaded.model);
+    zuji_server::bootstrap::ensure_default_database(store).await?;
+    let (org, _) =
+        zuji_server::bootstrap::ensure_org(store, "Benchmark Co", OrgKind::Enterprise).await?;
+    let acting = Viewer::Member {
+        org_id: org,
+        org_kind: OrgKind::Enterprise,
+        user_id: None,
+        scopes: vec![Scope::Read, Scope::Write],
+    };
+    let started = std::time::Instant::now();
+    let mut first = None;
+    for i in 0..n {
+        let (p, _) = store
+            .create_product(
+                &acting,
+                &format!("Benchmark bracket {i:06}"),
+                "metal-part",
+                None,
+                zuji_store::NewModelVersion {
+                    model_json: json.clone(),
+                    source_format: "toml".into(),
+                    note: "benchmark".into(),
+                },
+            )
+            .await?;
+        store.set_disclosed(&acting, p.id, true).await?;
+        first.get_or_insert(p.id);
+        if (i + 1) % 10_000 == 0 {
+            eprintln!(
+                "{} products in {:.1} s",
+                i + 1,
+                started.elapsed().as_secs_f64()
+            );
+        }
+    }
+    if let Some(id) = first {
+        // One real calculation, so a footprint read can be measured.
+        store
+            .start_footprint(&acting, id, None, serde_json::json!({"gwp": "ar6"}))
+            .await?;
+        while zuji_server::worker::run_next(store, "seed").await? {}
+        let f = store
+            .list_footprints(&acting, id, zuji_store::PageRequest::new(0, 1))
+            .await?;
+        match f.items.first() {
+            Some(f) => println!("footprint {} of product {id}: {} kg CO2e", f.id, f.total),
+            None => bail!(
+                "the benchmark footprint could not be computed (see `zuji admin stale` and the job list)"
+            ),
+        }
+    }
+    println!(
+        "seeded {n} products in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
 }
 
 fn read_password() -> anyhow::Result<String> {

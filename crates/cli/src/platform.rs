@@ -59,6 +59,8 @@ pub struct ConfigFile {
     pub workers: Option<usize>,
     pub rate_limit_per_second: Option<u32>,
     pub max_body_megabytes: Option<usize>,
+    /// Milliseconds a public read is served from memory (0: off).
+    pub public_cache_ms: Option<u64>,
 }
 
 impl ConfigFile {

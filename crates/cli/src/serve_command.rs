@@ -50,6 +50,9 @@ pub fn serve(args: &ServeArgs) -> anyhow::Result<()> {
     if let Some(r) = file.rate_limit_per_second {
         config.rate_limit_per_second = r;
     }
+    if let Some(ms) = file.public_cache_ms {
+        config.public_cache_ttl = std::time::Duration::from_millis(ms);
+    }
     if let Some(m) = file.max_body_megabytes {
         config.max_body_bytes = m << 20;
     }
@@ -58,9 +61,11 @@ pub fn serve(args: &ServeArgs) -> anyhow::Result<()> {
         if bootstrap::ensure_default_database(&store).await? {
             tracing::info!("stored the bundled default database");
         }
-        let examples =
+        let (examples, created) =
             bootstrap::ensure_org(&store, bootstrap::EXAMPLES_ORG, OrgKind::Enterprise).await?;
-        bootstrap::load_examples(&store, examples).await?;
+        if created {
+            bootstrap::load_examples(&store, examples).await?;
+        }
         let url = format!("http://{}", config.listen);
         if args.demo {
             let logins = bootstrap::create_demo(&store).await?;

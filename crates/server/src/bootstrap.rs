@@ -43,7 +43,8 @@ pub async fn ensure_default_database(store: &Store) -> Result<bool, StoreError> 
     if stored.iter().any(|v| v.version == db.meta.version) {
         return Ok(false);
     }
-    store
+    // Two processes starting at once on one PostgreSQL both get here; one wins.
+    let added = store
         .add_database_version(
             &Viewer::System,
             NewDatabaseVersion {
@@ -54,12 +55,17 @@ pub async fn ensure_default_database(store: &Store) -> Result<bool, StoreError> 
             },
             None,
         )
-        .await?;
-    Ok(true)
+        .await;
+    match added {
+        Ok(_) => Ok(true),
+        Err(StoreError::Conflict { .. }) => Ok(false),
+        Err(e) => Err(e),
+    }
 }
 
 /// Loads the example products into `org` unless it has products already; returns the
-/// ids of the products it created (none on later starts).
+/// ids of the products it created. Call it for an organisation this process just
+/// created ([`ensure_org`]), so concurrent starts load the examples once.
 pub async fn load_examples(store: &Store, org_id: i64) -> Result<Vec<i64>, StoreError> {
     let acting = Viewer::Member {
         org_id,
@@ -107,12 +113,21 @@ pub async fn load_examples(store: &Store, org_id: i64) -> Result<Vec<i64>, Store
     Ok(ids)
 }
 
-/// Finds or creates an organisation.
-pub async fn ensure_org(store: &Store, name: &str, kind: OrgKind) -> Result<i64, StoreError> {
+/// Finds or creates an organisation; says whether this call created it (of several
+/// processes starting at once, exactly one does).
+pub async fn ensure_org(
+    store: &Store,
+    name: &str,
+    kind: OrgKind,
+) -> Result<(i64, bool), StoreError> {
     match store.org_by_name(name).await {
-        Ok(o) => Ok(o.id),
+        Ok(o) => Ok((o.id, false)),
         Err(StoreError::NotFound { .. }) => {
-            Ok(store.create_org(&Viewer::System, name, kind).await?.id)
+            match store.create_org(&Viewer::System, name, kind).await {
+                Ok(o) => Ok((o.id, true)),
+                Err(StoreError::Conflict { .. }) => Ok((store.org_by_name(name).await?.id, false)),
+                Err(e) => Err(e),
+            }
         }
         Err(e) => Err(e),
     }
@@ -148,10 +163,12 @@ pub async fn create_demo(store: &Store) -> Result<Vec<DemoLogin>, StoreError> {
     ];
     let mut logins = Vec::new();
     let mut enterprise = 0;
+    let mut enterprise_created = false;
     for (name, kind, email) in orgs {
-        let org_id = ensure_org(store, name, kind).await?;
+        let (org_id, created) = ensure_org(store, name, kind).await?;
         if kind == OrgKind::Enterprise {
             enterprise = org_id;
+            enterprise_created = created;
         }
         let password = zuji_store::random_password()?;
         store
@@ -162,6 +179,9 @@ pub async fn create_demo(store: &Store) -> Result<Vec<DemoLogin>, StoreError> {
             email: email.into(),
             password,
         });
+    }
+    if !enterprise_created {
+        return Ok(logins);
     }
     let ids = load_examples(store, enterprise).await?;
     let acting = Viewer::Member {

@@ -11,6 +11,7 @@ mod diff;
 pub mod error;
 pub mod openapi;
 mod ops;
+mod public_cache;
 mod routes;
 mod upload;
 pub mod worker;
@@ -31,6 +32,9 @@ pub struct ServerConfig {
     pub rate_limit_per_second: u32,
     /// In-process job workers (0 when separate `zuji worker` processes run the queue).
     pub workers: usize,
+    /// How long a public (credential-free) `GET` answer is served from memory; zero
+    /// turns the cache off.
+    pub public_cache_ttl: std::time::Duration,
 }
 
 impl Default for ServerConfig {
@@ -40,6 +44,7 @@ impl Default for ServerConfig {
             max_body_bytes: 512 << 20,
             rate_limit_per_second: 200,
             workers: 1,
+            public_cache_ttl: std::time::Duration::from_secs(1),
         }
     }
 }
@@ -50,6 +55,7 @@ pub struct AppState {
     pub store: Store,
     pub metrics: Arc<ops::Metrics>,
     limiter: Arc<ops::RateLimiter>,
+    public_cache: Arc<public_cache::PublicCache>,
 }
 
 impl AppState {
@@ -58,6 +64,7 @@ impl AppState {
             store,
             metrics: Arc::new(ops::Metrics::default()),
             limiter: Arc::new(ops::RateLimiter::new(config.rate_limit_per_second)),
+            public_cache: Arc::new(public_cache::PublicCache::new(config.public_cache_ttl)),
         }
     }
 }
@@ -66,7 +73,11 @@ impl AppState {
 pub fn app(state: AppState, config: &ServerConfig) -> Router {
     let api = routes::api_router()
         .layer(axum::extract::DefaultBodyLimit::max(config.max_body_bytes))
-        .layer(axum::middleware::from_fn(ops::json_errors));
+        .layer(axum::middleware::from_fn(ops::json_errors))
+        .layer(axum::middleware::from_fn_with_state(
+            state.public_cache.clone(),
+            public_cache::serve_cached,
+        ));
     Router::new()
         .nest("/api/v1", api)
         .merge(ops::router())

@@ -16,7 +16,7 @@ use utoipa::{Modify, OpenApi};
     paths(
         accounts::login, accounts::logout, accounts::token, accounts::me,
         accounts::list_orgs, accounts::create_org, accounts::get_org,
-        accounts::list_users, accounts::create_user, accounts::list_clients, accounts::create_client,
+        accounts::list_users, accounts::create_user, accounts::list_clients, accounts::create_client, accounts::revoke_client,
         accounts::audit,
         products::validate, products::create, products::list, products::get, products::disclose,
         products::grant, products::revoke_grant, products::versions, products::add_version,
@@ -25,7 +25,8 @@ use utoipa::{Modify, OpenApi};
         footprints::recalculate, footprints::jobs, footprints::job,
         databases::list, databases::get_version, databases::search, databases::activity, databases::import,
     ),
-    modifiers(&BearerAuth),
+    components(schemas(zuji_store::SortOrder, zuji_store::OrgKind, zuji_store::Role, zuji_store::Scope, crate::error::ErrorBody)),
+    modifiers(&BearerAuth, &CommonErrors),
     tags(
         (name = "accounts", description = "Sign-in, tokens, organisations, users, API clients, audit log"),
         (name = "products", description = "Products and model versions"),
@@ -49,6 +50,52 @@ impl Modify for BearerAuth {
             utoipa::openapi::security::SecurityRequirement::new("bearer", Vec::<String>::new()),
             utoipa::openapi::security::SecurityRequirement::default(),
         ]);
+    }
+}
+
+/// The errors any operation can answer with, whatever its own: a malformed parameter
+/// (400), a bad or expired bearer token (401; sent even to public operations), a body
+/// too large or of the wrong type (413, 415), an invalid body (422), the rate limit
+/// (429). All carry [`crate::error::ErrorBody`].
+struct CommonErrors;
+
+impl Modify for CommonErrors {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+        let error = ResponseBuilder::new()
+            .description("An error: `{code, message, field}`")
+            .content(
+                "application/json",
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name("ErrorBody")))
+                    .build(),
+            )
+            .build();
+        let components = doc.components.get_or_insert_with(Default::default);
+        components
+            .responses
+            .insert("Error".to_string(), RefOr::T(error));
+        for item in doc.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.post,
+                &mut item.put,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for op in operations.into_iter().flatten() {
+                let with_body = op.request_body.is_some();
+                for code in ["400", "401", "413", "415", "422", "429"] {
+                    if !with_body && matches!(code, "413" | "415") {
+                        continue;
+                    }
+                    op.responses
+                        .responses
+                        .entry(code.to_string())
+                        .or_insert_with(|| RefOr::Ref(Ref::from_response_name("Error")));
+                }
+            }
+        }
     }
 }
 

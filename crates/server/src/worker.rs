@@ -176,6 +176,55 @@ async fn current_databases(store: &Store) -> Result<DatabaseSet, StoreError> {
     Ok((ids, set))
 }
 
+/// Computes a stored model version with the current database versions; returns the
+/// result and the database version ids it used. Nothing is stored.
+pub async fn compute_model_version(
+    store: &Store,
+    version_id: i64,
+    options: &serde_json::Value,
+    progress: Option<Arc<AtomicU64>>,
+) -> Result<(zuji_calc::footprint::FootprintResult, Vec<i64>), String> {
+    let version = store
+        .model_version_by_id(&Viewer::System, version_id)
+        .await
+        .map_err(|e| e.to_string())?;
+    let model: zuji_model::product::ProductModel = serde_json::from_str(&version.model_json)
+        .map_err(|e| format!("stored model version {version_id} does not parse: {e}"))?;
+    let gwp_id = options
+        .get("gwp")
+        .and_then(|v| v.as_str())
+        .unwrap_or("ar6")
+        .to_string();
+    let method = zuji_formats::default_db::gwp_table(&gwp_id)?;
+    let (db_ids, dbs) = current_databases(store).await.map_err(|e| e.to_string())?;
+    let iterations = options
+        .get("monte_carlo")
+        .and_then(|v| v.as_u64())
+        .unwrap_or(0) as usize;
+    let seed = options.get("seed").and_then(|v| v.as_u64()).unwrap_or(42);
+    let calc_options = FootprintOptions {
+        monte_carlo: (iterations > 0).then_some(MonteCarloOptions { iterations, seed }),
+        ..FootprintOptions::default()
+    };
+    let result = tokio::task::spawn_blocking(move || {
+        let tick = move |done: usize| {
+            if let Some(p) = &progress
+                && iterations > 0
+            {
+                p.store(
+                    (done as f64 / iterations as f64).to_bits(),
+                    Ordering::Relaxed,
+                );
+            }
+        };
+        compute_footprint(&model, &dbs, &method, &calc_options, Some(&tick))
+    })
+    .await
+    .map_err(|e| format!("the calculation stopped: {e}"))?
+    .map_err(|e| e.to_string())?;
+    Ok((result, db_ids))
+}
+
 async fn run_footprint(
     store: &Store,
     job: &ClaimedJob,
@@ -189,46 +238,10 @@ async fn run_footprint(
     };
     let (product_id, version_id) = (field("product_id")?, field("model_version_id")?);
     let options = job.payload.get("options").cloned().unwrap_or_default();
-    let version = store
-        .model_version_by_id(&Viewer::System, version_id)
-        .await?;
-    let model: zuji_model::product::ProductModel = serde_json::from_str(&version.model_json)
-        .map_err(|e| {
-            JobError::Failed(format!(
-                "stored model version {version_id} does not parse: {e}"
-            ))
-        })?;
-    let gwp_id = options
-        .get("gwp")
-        .and_then(|v| v.as_str())
-        .unwrap_or("ar6")
-        .to_string();
-    let method = zuji_formats::default_db::gwp_table(&gwp_id).map_err(JobError::Failed)?;
-    let (db_ids, dbs) = current_databases(store).await?;
-    let iterations = options
-        .get("monte_carlo")
-        .and_then(|v| v.as_u64())
-        .unwrap_or(0) as usize;
-    let seed = options.get("seed").and_then(|v| v.as_u64()).unwrap_or(42);
-    let calc_options = FootprintOptions {
-        monte_carlo: (iterations > 0).then_some(MonteCarloOptions { iterations, seed }),
-        ..FootprintOptions::default()
-    };
-    let progress_c = progress.clone();
-    let result = tokio::task::spawn_blocking(move || {
-        let tick = move |done: usize| {
-            if iterations > 0 {
-                progress_c.store(
-                    (done as f64 / iterations as f64).to_bits(),
-                    Ordering::Relaxed,
-                );
-            }
-        };
-        compute_footprint(&model, &dbs, &method, &calc_options, Some(&tick))
-    })
-    .await
-    .map_err(|e| JobError::Failed(format!("the calculation stopped: {e}")))?
-    .map_err(|e| JobError::Failed(e.to_string()))?;
+    let (result, db_ids) =
+        compute_model_version(store, version_id, &options, Some(progress.clone()))
+            .await
+            .map_err(JobError::Failed)?;
     let new = NewFootprint {
         product_id,
         model_version_id: version_id,

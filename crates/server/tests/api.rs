@@ -91,7 +91,7 @@ async fn login(api: &Api, email: &str) -> String {
 }
 
 async fn user(store: &Store, org: &str, kind: OrgKind, email: &str, role: Role) -> i64 {
-    let id = bootstrap::ensure_org(store, org, kind).await.unwrap();
+    let (id, _) = bootstrap::ensure_org(store, org, kind).await.unwrap();
     store
         .create_user(&Viewer::System, email, id, role, PASSWORD)
         .await
@@ -504,6 +504,55 @@ async fn client_credentials_tokens_and_error_bodies() {
     );
 }
 
+/// Public reads are served from memory for a moment; signed-in reads never are.
+#[tokio::test]
+async fn public_reads_are_cached_briefly_and_signed_in_reads_never() {
+    let t = zuji_store::testing::sqlite().await;
+    let s = &t.store;
+    user(s, "A", OrgKind::Enterprise, "a@a.cn", Role::Editor).await;
+    let config = ServerConfig {
+        public_cache_ttl: std::time::Duration::from_millis(300),
+        ..Default::default()
+    };
+    let router = app(AppState::new(s.clone(), &config), &config);
+    let get = |auth: Option<String>| {
+        let mut r = Request::builder().uri("/api/v1/products");
+        if let Some(t) = auth {
+            r = r.header("authorization", format!("Bearer {t}"));
+        }
+        r.body(Body::empty()).unwrap()
+    };
+    let cache_of = |r: &axum::response::Response| {
+        r.headers()
+            .get("x-cache")
+            .map(|v| v.to_str().unwrap().to_string())
+    };
+    let first = router.clone().oneshot(get(None)).await.unwrap();
+    assert_eq!(cache_of(&first).as_deref(), Some("miss"));
+    let second = router.clone().oneshot(get(None)).await.unwrap();
+    assert_eq!(cache_of(&second).as_deref(), Some("hit"));
+    let body: Value = serde_json::from_slice(
+        &axum::body::to_bytes(second.into_body(), 1 << 20)
+            .await
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(body["total"], 0);
+    let api = Api {
+        router: router.clone(),
+    };
+    let token = login(&api, "a@a.cn").await;
+    let signed_in = router.clone().oneshot(get(Some(token))).await.unwrap();
+    assert_eq!(cache_of(&signed_in), None);
+    tokio::time::sleep(std::time::Duration::from_millis(350)).await;
+    let later = router.clone().oneshot(get(None)).await.unwrap();
+    assert_eq!(
+        cache_of(&later).as_deref(),
+        Some("miss"),
+        "expired after its time to live"
+    );
+}
+
 /// Expected status per caller, in the order of [`CALLERS`].
 struct Case {
     method: Method,
@@ -599,6 +648,13 @@ fn cases() -> Vec<Case> {
             "",
             r#"{"name":"x","scopes":["read"]}"#,
             [201, 403, 404, 404, 201, 401],
+        ),
+        c(
+            M::DELETE,
+            "/orgs/{org_id}/api-clients/{client_id}",
+            "",
+            "",
+            [204, 403, 404, 404, 204, 401],
         ),
         c(M::GET, "/audit", "", "", [200, 403, 200, 200, 200, 401]),
         c(
@@ -831,6 +887,16 @@ async fn authorisation_matrix_covers_every_operation() {
             .await;
         let fid = job["result"]["footprint_id"].as_i64().expect("footprint");
         let version_id = s.current_database_versions().await.unwrap()[0].id;
+        let client = s
+            .create_api_client(
+                &Viewer::System,
+                a,
+                "to revoke",
+                &[zuji_store::Scope::Read],
+                false,
+            )
+            .await
+            .unwrap();
         let package = zuji_formats::tabular::write_tabular_zip(
             &zuji_formats::default_db::default_database().unwrap(),
         )
@@ -851,7 +917,8 @@ async fn authorisation_matrix_covers_every_operation() {
                         "{activity_id}",
                         "electricity%2Fcn%2Fnational%2F2023%2Ffootprint",
                     )
-                    .replace("{name}", "matrix-db");
+                    .replace("{name}", "matrix-db")
+                    .replace("{client_id}", &client.client.client_id);
                 let uri = format!("{path}{}", case.query);
                 let (ct, body): (&str, Vec<u8>) = match case.body {
                     "MODEL" => ("application/toml", BRACKET.as_bytes().to_vec()),

