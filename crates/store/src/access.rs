@@ -216,6 +216,20 @@ impl Viewer {
         }
     }
 
+    /// The organisation a platform-wide list is narrowed to: none for the registry
+    /// operator and the system (they see every organisation's rows), the viewer's own
+    /// otherwise (`-1`, matching nothing, for the public).
+    pub(crate) fn tenant_filter(&self) -> Option<i64> {
+        match self {
+            Viewer::System
+            | Viewer::Member {
+                org_kind: OrgKind::Registry,
+                ..
+            } => None,
+            v => Some(v.org_id().unwrap_or(-1)),
+        }
+    }
+
     pub fn is_system(&self) -> bool {
         matches!(self, Viewer::System)
     }

@@ -215,12 +215,8 @@ impl Store {
         .bind(page.offset as i64)
         .fetch_all(&self.pool)
         .await?;
-        Ok(Page {
-            items: rows.into_iter().map(org_from).collect::<Result<_, _>>()?,
-            total: total as u64,
-            offset: page.offset,
-            limit: page.limit,
-        })
+        let items = rows.into_iter().map(org_from).collect::<Result<_, _>>()?;
+        Ok(Page::new(items, total, page))
     }
 
     /// Creates a user: the system, an admin of the same organisation, or a registry admin.
@@ -342,12 +338,8 @@ impl Store {
         .bind(page.offset as i64)
         .fetch_all(&self.pool)
         .await?;
-        Ok(Page {
-            items: rows.into_iter().map(user_from).collect::<Result<_, _>>()?,
-            total: total as u64,
-            offset: page.offset,
-            limit: page.limit,
-        })
+        let items = rows.into_iter().map(user_from).collect::<Result<_, _>>()?;
+        Ok(Page::new(items, total, page))
     }
 
     /// The user behind a viewer, if a person is acting.

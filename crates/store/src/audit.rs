@@ -75,11 +75,6 @@ impl Store {
         .bind(page.offset as i64)
         .fetch_all(&self.pool)
         .await?;
-        Ok(Page {
-            items,
-            total: total as u64,
-            offset: page.offset,
-            limit: page.limit,
-        })
+        Ok(Page::new(items, total, page))
     }
 }

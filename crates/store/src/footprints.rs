@@ -3,7 +3,7 @@
 //! product's footprint, never the process-level detail that reveals activity data.
 
 use crate::products::{Access, VISIBLE_PRODUCT, viewer_params};
-use crate::{ClaimedJob, OrgKind, Page, PageRequest, Scope, Store, StoreError, Viewer, now_ms};
+use crate::{ClaimedJob, Page, PageRequest, Scope, Store, StoreError, Viewer, now_ms};
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
@@ -241,12 +241,7 @@ impl Store {
         for r in rows {
             items.push(self.footprint_from(r, access, viewer).await?);
         }
-        Ok(Page {
-            items,
-            total: total as u64,
-            offset: page.offset,
-            limit: page.limit,
-        })
+        Ok(Page::new(items, total, page))
     }
 
     async fn footprint_from(
@@ -292,14 +287,7 @@ impl Store {
         viewer: &Viewer,
     ) -> Result<Vec<StaleFootprint>, StoreError> {
         viewer.require(Scope::Read)?;
-        let only = match viewer {
-            Viewer::System
-            | Viewer::Member {
-                org_kind: OrgKind::Registry,
-                ..
-            } => None,
-            v => Some(v.org_id().unwrap_or(-1)),
-        };
+        let only = viewer.tenant_filter();
         Ok(sqlx::query_as::<_, StaleFootprint>(
             "SELECT f.id AS footprint_id, f.product_id, p.name AS product_name, f.model_version_id, f.total,
                     fd.database_version_id AS old_database_version_id

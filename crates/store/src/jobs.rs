@@ -139,6 +139,13 @@ fn job_from(r: JobRow) -> Result<Job, StoreError> {
     })
 }
 
+fn lease_lost(job: &ClaimedJob) -> StoreError {
+    StoreError::Stale(format!(
+        "job {} is no longer held by {}",
+        job.id, job.worker
+    ))
+}
+
 /// How long a worker may stay silent before its job is given to another, by default.
 pub const LEASE_MS: i64 = 30_000;
 
@@ -212,14 +219,7 @@ impl Store {
         page: PageRequest,
     ) -> Result<Page<Job>, StoreError> {
         viewer.require(crate::Scope::Read)?;
-        let only = match viewer {
-            Viewer::System
-            | Viewer::Member {
-                org_kind: OrgKind::Registry,
-                ..
-            } => None,
-            v => Some(v.org_id().unwrap_or(-1)),
-        };
+        let only = viewer.tenant_filter();
         let status = status.map(|s| s.as_str());
         let where_sql = "WHERE ($1 IS NULL OR org_id = $1) AND ($2 IS NULL OR status = $2)";
         let total: i64 = sqlx::query_scalar(sql!("SELECT COUNT(*) FROM jobs {where_sql}"))
@@ -236,12 +236,8 @@ impl Store {
         .bind(page.offset as i64)
         .fetch_all(&self.pool)
         .await?;
-        Ok(Page {
-            items: rows.into_iter().map(job_from).collect::<Result<_, _>>()?,
-            total: total as u64,
-            offset: page.offset,
-            limit: page.limit,
-        })
+        let items = rows.into_iter().map(job_from).collect::<Result<_, _>>()?;
+        Ok(Page::new(items, total, page))
     }
 
     /// Claims the oldest runnable job for `worker`: a queued one, or a running one whose
@@ -315,10 +311,7 @@ impl Store {
         .await?
         .rows_affected();
         if n == 0 {
-            return Err(StoreError::Stale(format!(
-                "job {} is no longer held by {}",
-                job.id, job.worker
-            )));
+            return Err(lease_lost(job));
         }
         Ok(())
     }
@@ -343,10 +336,7 @@ impl Store {
         .await?
         .rows_affected();
         if n == 0 {
-            return Err(StoreError::Stale(format!(
-                "job {} is no longer held by {}",
-                job.id, job.worker
-            )));
+            return Err(lease_lost(job));
         }
         Ok(())
     }
@@ -382,10 +372,7 @@ impl Store {
         .await?;
         match row {
             Some((s,)) => JobStatus::parse(&s),
-            None => Err(StoreError::Stale(format!(
-                "job {} is no longer held by {}",
-                job.id, job.worker
-            ))),
+            None => Err(lease_lost(job)),
         }
     }
 

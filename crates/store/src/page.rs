@@ -52,3 +52,15 @@ pub struct Page<T> {
     pub offset: u64,
     pub limit: u64,
 }
+
+impl<T> Page<T> {
+    /// The page `request` asked for, holding `items` of `total` rows (a SQL count).
+    pub(crate) fn new(items: Vec<T>, total: i64, request: PageRequest) -> Page<T> {
+        Page {
+            items,
+            total: total.max(0) as u64,
+            offset: request.offset,
+            limit: request.limit,
+        }
+    }
+}

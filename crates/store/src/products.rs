@@ -344,12 +344,7 @@ impl Store {
             .bind(page.offset as i64)
             .fetch_all(&self.pool)
             .await?;
-        Ok(Page {
-            items,
-            total: total as u64,
-            offset: page.offset,
-            limit: page.limit,
-        })
+        Ok(Page::new(items, total, page))
     }
 
     /// The model versions of a product: the owner and granted organisations only.
