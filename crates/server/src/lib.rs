@@ -9,6 +9,7 @@ pub mod bootstrap;
 pub mod caller;
 mod diff;
 pub mod error;
+mod landing;
 pub mod openapi;
 mod ops;
 mod public_cache;
@@ -81,6 +82,7 @@ pub fn app(state: AppState, config: &ServerConfig) -> Router {
     Router::new()
         .nest("/api/v1", api)
         .merge(ops::router())
+        .route("/", axum::routing::get(landing::index))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             ops::rate_limit,

@@ -504,6 +504,89 @@ async fn client_credentials_tokens_and_error_bodies() {
     );
 }
 
+/// Models arrive as TOML, JSON or an xlsx workbook, and all three give the same model.
+#[tokio::test]
+async fn models_upload_as_toml_json_and_xlsx() {
+    let t = zuji_store::testing::sqlite().await;
+    let s = &t.store;
+    user(s, "A", OrgKind::Enterprise, "a@a.cn", Role::Editor).await;
+    let api = Api::new(s);
+    let token = login(&api, "a@a.cn").await;
+    let loaded = zuji_formats::product_model::parse_product_model(
+        BRACKET,
+        zuji_formats::product_model::ModelFormat::Toml,
+        "b.toml",
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let xlsx = dir.path().join("bracket.xlsx");
+    zuji_formats::xlsx::write_model_xlsx(&xlsx, &loaded.model).unwrap();
+    let uploads: [(&str, &str, Vec<u8>); 3] = [
+        ("/products", "application/toml", BRACKET.as_bytes().to_vec()),
+        (
+            "/products",
+            "application/json",
+            zuji_formats::product_model::to_json(&loaded.model).into_bytes(),
+        ),
+        (
+            "/products?format=xlsx",
+            "application/octet-stream",
+            std::fs::read(&xlsx).unwrap(),
+        ),
+    ];
+    let mut stored = Vec::new();
+    for (uri, ct, body) in uploads {
+        let (status, created) = api.call(Method::POST, uri, Some(&token), ct, body).await;
+        assert_eq!(status, StatusCode::CREATED, "{uri} {ct}: {created}");
+        let model: Value =
+            serde_json::from_str(created["version"]["model_json"].as_str().unwrap()).unwrap();
+        stored.push((
+            created["version"]["source_format"]
+                .as_str()
+                .unwrap()
+                .to_string(),
+            model,
+        ));
+    }
+    assert_eq!(
+        stored.iter().map(|(f, _)| f.as_str()).collect::<Vec<_>>(),
+        ["toml", "json", "xlsx"]
+    );
+    assert_eq!(stored[0].1, stored[1].1);
+    assert_eq!(
+        stored[0].1, stored[2].1,
+        "the workbook gives the TOML's model"
+    );
+    // A workbook with a wrong cell names it.
+    let (status, err) = api
+        .call(
+            Method::POST,
+            "/validate?format=xlsx",
+            None,
+            "application/octet-stream",
+            b"PK\x03\x04 broken".to_vec(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+    // The landing page speaks the three languages.
+    let resp = api
+        .router
+        .clone()
+        .oneshot(Request::builder().uri("/").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let html = String::from_utf8(
+        axum::body::to_bytes(resp.into_body(), 1 << 20)
+            .await
+            .unwrap()
+            .to_vec(),
+    )
+    .unwrap();
+    for lang in ["lang=\"zh-Hans\"", "lang=\"zh-Hant\"", "lang=\"en\""] {
+        assert!(html.contains(lang), "{lang}");
+    }
+}
+
 /// Public reads are served from memory for a moment; signed-in reads never are.
 #[tokio::test]
 async fn public_reads_are_cached_briefly_and_signed_in_reads_never() {
