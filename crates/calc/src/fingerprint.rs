@@ -7,7 +7,7 @@
 //! that change numbers, and the engine version.
 
 use crate::footprint::FootprintOptions;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use zuji_model::Uncertainty;
 use zuji_model::gwp::GwpTable;
@@ -16,7 +16,7 @@ use zuji_model::product::ProductModel;
 
 pub const ENGINE_VERSION: &str = concat!("zuji-calc ", env!("CARGO_PKG_VERSION"));
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Fingerprint {
     pub sha256: String,
     pub engine: String,
@@ -24,7 +24,7 @@ pub struct Fingerprint {
     pub databases: Vec<DatabaseStamp>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct DatabaseStamp {
     pub id: String,
     pub version: String,

@@ -16,7 +16,7 @@ use crate::sensitivity::{self, ParameterSensitivity};
 use crate::sparse::{Factorisation, InterventionMatrix, SolveError, TechnosphereMatrix};
 use crate::system::ProductSystem;
 use crate::tree::{self, ContributionNode};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use zuji_model::gwp::GwpTable;
 use zuji_model::lci::LciDatabase;
@@ -52,7 +52,7 @@ pub struct MonteCarloOptions {
     pub seed: u64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FootprintResult {
     pub product: ProductSummary,
     pub method: MethodSummary,
@@ -74,7 +74,7 @@ pub struct FootprintResult {
     pub fingerprint: Fingerprint,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ProductSummary {
     pub id: Option<String>,
     pub name_zh: Option<String>,
@@ -88,20 +88,20 @@ pub struct ProductSummary {
     pub recycling_approach: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct MethodSummary {
     pub id: String,
     pub name: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct StageContribution {
     pub stage: LifeCycleStage,
     pub value: f64,
     pub share: f64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct GasContribution {
     pub gas: String,
     pub origin: Origin,
@@ -111,7 +111,7 @@ pub struct GasContribution {
 }
 
 /// The parts ISO 14067 and GB/T 24067 require reported separately, in kg CO2e.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct OriginBreakdown {
     pub fossil: f64,
     pub biogenic_emissions: f64,
@@ -124,7 +124,7 @@ pub struct OriginBreakdown {
     pub aircraft: f64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ProcessContribution {
     pub id: String,
     pub name: String,
@@ -133,11 +133,11 @@ pub struct ProcessContribution {
     pub share: f64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ItemContribution {
     pub process: String,
     /// `input` or `emission`.
-    pub kind: &'static str,
+    pub kind: String,
     pub index: usize,
     /// Dataset id, supplier id, or gas and origin.
     pub what: String,
@@ -147,11 +147,11 @@ pub struct ItemContribution {
     pub share: f64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct DataQualitySummary {
     /// Contribution-weighted mean rating (1 best … 5 worst) over rated items.
     pub rating: Option<f64>,
-    pub level: Option<&'static str>,
+    pub level: Option<String>,
     /// Share of the absolute contributions that carry a rating.
     pub coverage: f64,
 }
@@ -339,7 +339,7 @@ pub fn compute_footprint(
         },
         data_quality: DataQualitySummary {
             rating,
-            level: rating.map(DataQuality::level),
+            level: rating.map(|r| DataQuality::level(r).to_string()),
             coverage: if abs_sum > 0.0 {
                 rated_abs / abs_sum
             } else {
@@ -508,7 +508,7 @@ fn item_contributions(
             out.push(Item {
                 item: ItemContribution {
                     process: proc_.id.clone(),
-                    kind: "input",
+                    kind: "input".into(),
                     index: i,
                     what,
                     stage: inp.stage.unwrap_or(proc_.stage),
@@ -528,7 +528,7 @@ fn item_contributions(
             out.push(Item {
                 item: ItemContribution {
                     process: proc_.id.clone(),
-                    kind: "emission",
+                    kind: "emission".into(),
                     index: e,
                     what: format!("{} ({})", em.gas, em.origin),
                     stage: em.stage.unwrap_or(proc_.stage),

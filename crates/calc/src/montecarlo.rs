@@ -12,14 +12,14 @@ use crate::footprint::{MonteCarloOptions, Solved, total_of};
 use crate::rng::Rng;
 use crate::system::ProductSystem;
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use zuji_model::lci::LciDatabase;
 use zuji_model::product::ProductModel;
 use zuji_model::validate::{EvaluatedModel, evaluate};
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct MonteCarloSummary {
     pub iterations: usize,
     pub seed: u64,

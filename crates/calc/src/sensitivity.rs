@@ -3,13 +3,13 @@
 use crate::footprint::{Solved, total_of};
 use crate::system::ProductSystem;
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use zuji_model::lci::LciDatabase;
 use zuji_model::product::ProductModel;
 use zuji_model::validate::{EvaluatedModel, evaluate};
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct ParameterSensitivity {
     pub parameter: String,
     pub value: f64,
@@ -18,7 +18,7 @@ pub struct ParameterSensitivity {
     pub total_high: Option<f64>,
     /// (ΔT / T) / (Δp / p) by central difference: 0.5 means +10 % moves the total +5 %.
     pub elasticity: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
 

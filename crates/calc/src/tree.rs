@@ -10,14 +10,14 @@
 
 use crate::footprint::Solved;
 use crate::system::ProductSystem;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use zuji_model::lci::LciDatabase;
 use zuji_model::product::ProductModel;
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct ContributionNode {
     /// `process`, `dataset`, `supplier`, `direct` or `rest`.
-    pub kind: &'static str,
+    pub kind: String,
     pub id: String,
     pub name: String,
     pub amount: f64,
@@ -26,7 +26,7 @@ pub struct ContributionNode {
     pub value: f64,
     /// Share of the product's total.
     pub share: f64,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub children: Vec<ContributionNode>,
 }
 
@@ -92,7 +92,7 @@ impl Ctx<'_> {
         let label = self.system.column_label(col, self.model, self.dbs);
         let value = amount * self.unit_scores[col];
         let mut node = ContributionNode {
-            kind: label.kind,
+            kind: label.kind.into(),
             id: label.id,
             name: label.name,
             amount,
@@ -125,7 +125,7 @@ impl Ctx<'_> {
             node.children.push(match k {
                 Some(k) => self.node(k, x, depth + 1),
                 None => ContributionNode {
-                    kind: "direct",
+                    kind: "direct".into(),
                     id: String::new(),
                     name: "direct emissions".into(),
                     amount: t,
@@ -138,7 +138,7 @@ impl Ctx<'_> {
         }
         if rest_count > 0 {
             node.children.push(ContributionNode {
-                kind: "rest",
+                kind: "rest".into(),
                 id: String::new(),
                 name: format!("{rest_count} part(s) below the cut-off"),
                 amount: 0.0,

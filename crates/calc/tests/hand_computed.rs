@@ -19,6 +19,7 @@ stage = "raw-material-acquisition"
 output = { amount = 1, unit = "kg" }
 inputs = [ { dataset = "heat", amount = 4, unit = "MJ" } ]
 "#;
+use zuji_calc::footprint::FootprintResult;
 use zuji_model::LifeCycleStage;
 
 #[test]
@@ -417,4 +418,18 @@ emissions = [ { gas = "CO2", origin = "fossil", amount = 15, unit = "kg" } ]
         "{:?}",
         r2.sensitivity[0]
     );
+}
+
+/// A stored result (the platform keeps results as JSON) reads back into the same
+/// result: the hand-computed total and stages survive, and writing it again gives the
+/// same JSON.
+#[test]
+fn a_result_survives_its_json_form() {
+    let r = footprint(&model(CHAIN)).unwrap();
+    let json = serde_json::to_string(&r).unwrap();
+    let back: FootprintResult = serde_json::from_str(&json).expect("reads back");
+    assert_close(back.total, 1.11976, "total after the round trip");
+    assert_eq!(back.by_stage.len(), r.by_stage.len());
+    assert_eq!(back.fingerprint, r.fingerprint);
+    assert_eq!(serde_json::to_string(&back).unwrap(), json);
 }

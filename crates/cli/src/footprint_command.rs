@@ -321,7 +321,7 @@ fn print_table(r: &FootprintResult, lang: Lang, cutoff: f64) {
         t(lang, Msg::PrimaryShare),
         pct(r.primary_data_share)
     );
-    match (r.data_quality.rating, r.data_quality.level) {
+    match (r.data_quality.rating, r.data_quality.level.as_deref()) {
         (Some(x), Some(l)) => println!("  {:<40} {:>6.2} ({l})", t(lang, Msg::Rating), x),
         _ => println!("  {:<40} {}", t(lang, Msg::Rating), t(lang, Msg::NotRated)),
     }
@@ -354,7 +354,7 @@ fn print_table(r: &FootprintResult, lang: Lang, cutoff: f64) {
 }
 
 fn print_tree(n: &ContributionNode, depth: usize) {
-    let label = match n.kind {
+    let label = match n.kind.as_str() {
         "direct" | "rest" => n.name.clone(),
         _ => format!(
             "{} ({:.4} {})",

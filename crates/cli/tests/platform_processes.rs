@@ -444,7 +444,9 @@ fn thousand_jobs_two_servers_two_workers_one_killed() {
             &path,
             Some(&token),
             &[("Content-Type", "application/json")],
-            b"{}",
+            // A short Monte Carlo run makes each job last long enough that a worker
+            // is almost never between jobs (the total stays the deterministic one).
+            br#"{"monte_carlo": 200}"#,
         );
         assert_eq!(r.status, 202, "queueing calculation {i}: {}", r.text());
         job_ids.push(r.json()["id"].as_i64().expect("job id"));
@@ -486,6 +488,20 @@ fn thousand_jobs_two_servers_two_workers_one_killed() {
         );
         std::thread::sleep(Duration::from_millis(100));
     };
+    // Wait until worker-1's own log shows a job started and not finished, so the kill
+    // surely interrupts work in progress.
+    let in_flight = |log: &str| {
+        let started = log.matches("job started").count();
+        let ended = log.matches("job succeeded").count()
+            + log.matches("job failed").count()
+            + log.matches("another worker has it").count();
+        started.saturating_sub(ended)
+    };
+    let log_path = p.dir().join("worker-1.err");
+    while in_flight(&std::fs::read_to_string(&log_path).unwrap_or_default()) == 0 {
+        assert!(Instant::now() < deadline, "worker-1 never held a job");
+        std::thread::sleep(Duration::from_millis(1));
+    }
     let running_at_kill = count("running", 0);
     p.kill("worker-1");
     eprintln!(

@@ -33,7 +33,7 @@ pub(super) fn weighted_dqrs(model: &ProductModel, result: &FootprintResult) -> O
         let Some(p) = model.processes.iter().find(|p| p.id == it.process) else {
             continue;
         };
-        let q = match it.kind {
+        let q = match it.kind.as_str() {
             "input" => p.inputs.get(it.index).and_then(|i| {
                 i.quality.or(match i.link() {
                     Ok(InputLink::Supplier(s)) => s.quality,

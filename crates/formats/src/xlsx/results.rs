@@ -90,7 +90,7 @@ fn build(r: &FootprintResult) -> Result<Workbook, WriteError> {
     for (i, it) in r.items.iter().enumerate() {
         let row = i as u32 + 1;
         ws.write_string(row, 0, &it.process)?;
-        ws.write_string(row, 1, it.kind)?;
+        ws.write_string(row, 1, &it.kind)?;
         ws.write_number(row, 2, it.index as f64)?;
         ws.write_string(row, 3, &it.what)?;
         ws.write_string(row, 4, it.stage.as_str())?;
@@ -220,7 +220,7 @@ fn summary(ws: &mut Worksheet, r: &FootprintResult, f: &Formats) -> Result<(), W
     }
     row += 1;
     ws.write_string(row, 0, level)?;
-    ws.write_string(row, 1, dq.level.unwrap_or(""))?;
+    ws.write_string(row, 1, dq.level.as_deref().unwrap_or(""))?;
     row += 1;
     ws.write_string(row, 0, coverage)?;
     num(ws, row, 1, dq.coverage, &f.share)?;
