@@ -154,13 +154,14 @@ impl RateLimiter {
 pub async fn rate_limit(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let key = {
         let (parts, body) = req.into_parts();
-        let key = crate::caller::bearer(&parts)
-            .map(|t| format!("t:{}", &t[..t.len().min(24)]))
+        // The peer address first: keying by token alone would give every invented token
+        // a fresh bucket.
+        let key = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| format!("a:{}", c.0.ip()))
             .or_else(|| {
-                parts
-                    .extensions
-                    .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-                    .map(|c| format!("a:{}", c.0.ip()))
+                crate::caller::bearer(&parts).map(|t| format!("t:{}", &t[..t.len().min(24)]))
             })
             .unwrap_or_else(|| "anonymous".into());
         (key, Request::from_parts(parts, body))

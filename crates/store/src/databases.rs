@@ -85,21 +85,17 @@ impl Store {
         let db = new.db;
         let warnings = serde_json::to_string(&new.warnings).unwrap_or_else(|_| "[]".into());
         let mut tx = self.pool.begin().await?;
-        let existing: Option<i64> = sqlx::query_scalar("SELECT id FROM databases WHERE name = $1")
-            .bind(name)
-            .fetch_optional(&mut *tx)
-            .await?;
-        let database_id = match existing {
-            Some(id) => id,
-            None => sqlx::query_scalar(
-                "INSERT INTO databases (name, created_at) VALUES ($1, $2) RETURNING id",
-            )
+        // Writing first (see `complete_footprint_job`): create the database row if it is
+        // new, then read its id.
+        sqlx::query("INSERT INTO databases (name, created_at) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING")
             .bind(name)
             .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        let database_id: i64 = sqlx::query_scalar("SELECT id FROM databases WHERE name = $1")
+            .bind(name)
             .fetch_one(&mut *tx)
-            .await
-            .map_err(|e| StoreError::conflict_or(e, "database", name))?,
-        };
+            .await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO database_versions (database_id, db_key, version, sha256, content, activities, flows, methods, source_format, warnings, imported_by, created_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",

@@ -91,11 +91,14 @@ impl Store {
         job: &ClaimedJob,
         new: &NewFootprint,
     ) -> Result<i64, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        // Read before the transaction: on SQLite a transaction that reads first and
+        // writes later can fail to take the write lock (SQLITE_BUSY) when another
+        // writer committed meanwhile; one that writes first waits for it.
         let org_id: i64 = sqlx::query_scalar("SELECT org_id FROM products WHERE id = $1")
             .bind(new.product_id)
-            .fetch_one(&mut *tx)
+            .fetch_one(&self.pool)
             .await?;
+        let mut tx = self.pool.begin().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO footprints (product_id, model_version_id, org_id, job_id, method, total, fingerprint, result_json, options_json, created_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
