@@ -162,14 +162,15 @@ impl Store {
         let now = now_ms();
         let mut tx = self.pool.begin().await?;
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO jobs (kind, org_id, payload, input, status, run_after, created_at, updated_at)
-             VALUES ($1, $2, $3, $5, 'queued', $4, $4, $4) RETURNING id",
+            "INSERT INTO jobs (kind, org_id, payload, input, status, run_after, created_at, updated_at, requested_by_org)
+             VALUES ($1, $2, $3, $5, 'queued', $4, $4, $4, $6) RETURNING id",
         )
         .bind(kind.as_str())
         .bind(org_id)
         .bind(payload.to_string())
         .bind(now)
         .bind(input)
+        .bind(viewer.org_id())
         .fetch_one(&mut *tx)
         .await?;
         crate::audit::record(
@@ -193,17 +194,23 @@ impl Store {
         job_from(row.ok_or_else(|| StoreError::not_found("job", id))?)
     }
 
-    /// A job, for its organisation, the registry or the system.
+    /// A job, for its organisation, the organisation that asked for it (a certification
+    /// body recomputing a granted footprint), the registry or the system.
     pub async fn get_job(&self, viewer: &Viewer, id: i64) -> Result<Job, StoreError> {
         viewer.require(crate::Scope::Read)?;
         let job = self.job_by_id(id).await?;
+        let requester: Option<i64> =
+            sqlx::query_scalar("SELECT requested_by_org FROM jobs WHERE id = $1")
+                .bind(id)
+                .fetch_one(&self.pool)
+                .await?;
         let visible = match viewer {
             Viewer::System => true,
             Viewer::Member {
                 org_kind: OrgKind::Registry,
                 ..
             } => true,
-            v => v.org_id().is_some() && v.org_id() == job.org_id,
+            v => v.org_id().is_some() && (v.org_id() == job.org_id || v.org_id() == requester),
         };
         if !visible {
             return Err(StoreError::not_found("job", id));
@@ -221,7 +228,7 @@ impl Store {
         viewer.require(crate::Scope::Read)?;
         let only = viewer.tenant_filter();
         let status = status.map(|s| s.as_str());
-        let where_sql = "WHERE ($1 IS NULL OR org_id = $1) AND ($2 IS NULL OR status = $2)";
+        let where_sql = "WHERE ($1 IS NULL OR org_id = $1 OR requested_by_org = $1) AND ($2 IS NULL OR status = $2)";
         let total: i64 = sqlx::query_scalar(sql!("SELECT COUNT(*) FROM jobs {where_sql}"))
             .bind(only)
             .bind(status)

@@ -333,6 +333,33 @@ async fn tenancy_of_products_versions_and_footprints() {
             1
         );
         assert!(!s.get_footprint(&vc, fid).await.unwrap().summary_only);
+        // The certifier recomputes the footprint and follows its own job.
+        let recompute = s
+            .start_footprint(&vc, p.id, Some(2), serde_json::json!({}))
+            .await
+            .expect("grantee recomputes");
+        assert_eq!(
+            s.get_job(&vc, recompute.id).await.unwrap().id,
+            recompute.id,
+            "{}",
+            t.name
+        );
+        assert_eq!(
+            s.get_job(&va, recompute.id).await.unwrap().org_id,
+            Some(a.id),
+            "the owner sees it too"
+        );
+        assert!(matches!(
+            s.get_job(&vb, recompute.id).await,
+            Err(StoreError::NotFound { .. })
+        ));
+        assert_eq!(
+            s.list_jobs(&vc, None, PageRequest::default())
+                .await
+                .unwrap()
+                .total,
+            1
+        );
         s.revoke_access(&va, p.id, c.id).await.unwrap();
         assert!(s.get_model_version(&vc, p.id, 1).await.is_err());
     }
