@@ -176,6 +176,11 @@ fn admin(store: &[&str], args: &[&str], stdin: &str) -> String {
 
 /// Runs one statement on the `test` database as postgres.
 fn psql(sql: &str) -> Result<String, String> {
+    psql_on("test", sql)
+}
+
+/// Runs one statement on a database as postgres.
+fn psql_on(db: &str, sql: &str) -> Result<String, String> {
     let out = Command::new("psql")
         .args([
             "-h",
@@ -185,7 +190,7 @@ fn psql(sql: &str) -> Result<String, String> {
             "-U",
             "postgres",
             "-d",
-            "test",
+            db,
             "-v",
             "ON_ERROR_STOP=1",
             "-Atc",
@@ -446,7 +451,7 @@ fn thousand_jobs_two_servers_two_workers_one_killed() {
             &[("Content-Type", "application/json")],
             // A short Monte Carlo run makes each job last long enough that a worker
             // is almost never between jobs (the total stays the deterministic one).
-            br#"{"monte_carlo": 200}"#,
+            br#"{"monte_carlo": 2000}"#,
         );
         assert_eq!(r.status, 202, "queueing calculation {i}: {}", r.text());
         job_ids.push(r.json()["id"].as_i64().expect("job id"));
@@ -457,8 +462,9 @@ fn thousand_jobs_two_servers_two_workers_one_killed() {
     );
     // The workers start on a full queue (they compute faster than one client queues),
     // so the one killed below is surely in the middle of a job.
+    let mut worker_pids = Vec::new();
     for name in ["worker-1", "worker-2"] {
-        p.spawn(name, &["worker", "--database", &url, "--concurrency", "2"]);
+        worker_pids.push(p.spawn(name, &["worker", "--database", &url, "--concurrency", "2"]));
     }
 
     let count = |status: &str, i: usize| -> u64 {
@@ -488,19 +494,25 @@ fn thousand_jobs_two_servers_two_workers_one_killed() {
         );
         std::thread::sleep(Duration::from_millis(100));
     };
-    // Wait until worker-1's own log shows a job started and not finished, so the kill
-    // surely interrupts work in progress.
-    let in_flight = |log: &str| {
-        let started = log.matches("job started").count();
-        let ended = log.matches("job succeeded").count()
-            + log.matches("job failed").count()
-            + log.matches("another worker has it").count();
-        started.saturating_sub(ended)
+    // Kill worker-1 while the queue itself says it holds jobs: its lease names it
+    // (`host-PID-slot`), so the kill surely interrupts work in progress.
+    let held_by_worker_1 = || -> u64 {
+        psql_on(
+            &db,
+            &format!(
+                "SELECT COUNT(*) FROM jobs WHERE status = 'running' AND locked_by LIKE '%-{}-%'",
+                worker_pids[0]
+            ),
+        )
+        .ok()
+        .and_then(|t| t.trim().parse().ok())
+        .unwrap_or(0)
     };
-    let log_path = p.dir().join("worker-1.err");
-    while in_flight(&std::fs::read_to_string(&log_path).unwrap_or_default()) == 0 {
-        assert!(Instant::now() < deadline, "worker-1 never held a job");
-        std::thread::sleep(Duration::from_millis(1));
+    while held_by_worker_1() < 2 {
+        assert!(
+            Instant::now() < deadline,
+            "worker-1 never held two jobs at once"
+        );
     }
     let running_at_kill = count("running", 0);
     p.kill("worker-1");
