@@ -2,7 +2,7 @@
 //! supplier's ProductFootprint as an input a product model can use.
 
 use crate::databases::DatabaseArgs;
-use anyhow::{Context, anyhow};
+use anyhow::{Context, anyhow, bail};
 use clap::{Args, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use zuji_calc::footprint::{FootprintOptions, compute_footprint};
@@ -117,14 +117,21 @@ fn export(a: &ExportArgs) -> anyhow::Result<()> {
     opts.packaging_emissions_included = a.packaging_included;
     opts.product_category_cpc = a.cpc.clone();
     if let Some(pcr) = &loaded.model.product.pcr {
-        opts.product_or_sector_rules = vec![SectorRule {
+        // Zuji's own draft rules (`zuji:pcr:…`) are operated by Zuji; anyone else's PCR
+        // needs its publisher named rather than guessed.
+        let other_operator_name = match (&a.pcr_operator_name, a.pcr_operator.as_str()) {
+            (Some(n), _) => Some(n.clone()),
+            (None, "Other") if pcr.starts_with("zuji:") => Some("Zuji".into()),
+            (None, "Other") => bail!(
+                "the model follows PCR '{pcr}'; name its publisher with --pcr-operator-name (PACT needs it for operator Other)"
+            ),
+            (None, _) => None,
+        };
+        opts.product_or_sector_rules.push(SectorRule {
             operator: a.pcr_operator.clone(),
-            other_operator_name: a
-                .pcr_operator_name
-                .clone()
-                .or_else(|| (a.pcr_operator == "Other").then(|| "Zuji".into())),
+            other_operator_name,
             rule_names: vec![pcr.clone()],
-        }];
+        });
     }
     let json = export_product_footprint(&loaded.model, &result, &opts).map_err(|e| {
         anyhow!(

@@ -352,11 +352,11 @@ fn pv_options(version: PactVersion) -> PactExportOptions {
     let mut o = options(version);
     o.product_ids = vec!["urn:pact:sample.com:product-id:pv-module-m2".into()];
     o.product_mass_per_declared_unit = Some(12.70761);
-    o.product_or_sector_rules = vec![SectorRule {
+    o.product_or_sector_rules.push(SectorRule {
         operator: "Other".into(),
         other_operator_name: Some("Guangdong Cleaner Production Association".into()),
         rule_names: vec!["T/GDCPA 013—2023".into()],
-    }];
+    });
     o.id = Some("urn:uuid:6e2b0b5c-2a43-4b8e-9d3a-3c1f0e9a7b11".into());
     o
 }
@@ -364,11 +364,11 @@ fn pv_options(version: PactVersion) -> PactExportOptions {
 fn steel_options(version: PactVersion) -> PactExportOptions {
     let mut o = options(version);
     o.product_ids = vec!["urn:pact:sample.com:product-id:hrc".into()];
-    o.product_or_sector_rules = vec![SectorRule {
+    o.product_or_sector_rules.push(SectorRule {
         operator: "Other".into(),
         other_operator_name: Some("Zuji".into()),
         rule_names: vec!["zuji:pcr:steel-hot-rolled-coil:draft".into()],
-    }];
+    });
     o.id = Some("1b4e28ba-2fa1-41d2-883f-0016d3cca427".into());
     o
 }
@@ -377,11 +377,11 @@ fn tshirt_options(version: PactVersion) -> PactExportOptions {
     let mut o = options(version);
     o.product_ids = vec!["urn:pact:sample.com:product-id:tshirt".into()];
     o.product_mass_per_declared_unit = Some(0.17);
-    o.product_or_sector_rules = vec![SectorRule {
+    o.product_or_sector_rules.push(SectorRule {
         operator: "Other".into(),
         other_operator_name: Some("Zuji".into()),
         rule_names: vec!["zuji:pcr:apparel:draft".into()],
-    }];
+    });
     o
 }
 
@@ -608,6 +608,36 @@ fn golden_files() {
         "hand.v3.json",
         &export_product_footprint(&m, &r, &o).expect("hand"),
     );
+}
+
+/// Issue 5: GB/T 24067 is named among the product or sector rules with operator Other
+/// (PACT has no cross-sectoral code for it), beside the model's own PCR, in both versions.
+#[test]
+fn gb_t_24067_is_named_beside_the_models_pcr() {
+    let (m, r) = example("pv-module.toml");
+    for version in [PactVersion::V3, PactVersion::V2_3] {
+        let doc = export_product_footprint(&m, &r, &pv_options(version)).expect("export");
+        let rules = doc["pcf"]["productOrSectorSpecificRules"]
+            .as_array()
+            .expect("rules");
+        let names: Vec<&str> = rules
+            .iter()
+            .flat_map(|r| r["ruleNames"].as_array().unwrap())
+            .map(|n| n.as_str().unwrap())
+            .collect();
+        assert_eq!(
+            names,
+            ["GB/T 24067-2024", "T/GDCPA 013—2023"],
+            "{version:?}"
+        );
+        assert_eq!(rules[0]["operator"], "Other");
+        assert!(
+            rules[0]["otherOperatorName"]
+                .as_str()
+                .unwrap()
+                .contains("Standardization Administration of China")
+        );
+    }
 }
 
 // ---------------------------------------------------------------------------------

@@ -25,6 +25,22 @@ pub struct SectorRule {
     pub rule_names: Vec<String>,
 }
 
+impl SectorRule {
+    /// GB/T 24067-2024, China's national standard for product carbon footprints (issued
+    /// by SAMR and SAC; it adopts ISO 14067 with additions). PACT's list of
+    /// cross-sectoral standards has no code for it, so it is named here, as a rule with
+    /// operator `Other`.
+    pub fn gb_t_24067() -> SectorRule {
+        SectorRule {
+            operator: "Other".into(),
+            other_operator_name: Some(
+                "State Administration for Market Regulation (SAMR) and Standardization Administration of China (SAC)".into(),
+            ),
+            rule_names: vec!["GB/T 24067-2024".into()],
+        }
+    }
+}
+
 /// What the export needs besides the model and its result. Values Zuji does not compute
 /// are `Option`s: PACT requires some of them, and export then fails naming the option
 /// rather than inventing a number.
@@ -76,7 +92,8 @@ impl PactExportOptions {
             created: created.into(),
             pf_version: 1,
             cross_sectoral_standards: vec!["ISO14067".into()],
-            product_or_sector_rules: Vec::new(),
+            // Zuji accounts to GB/T 24067 as well as ISO 14067.
+            product_or_sector_rules: vec![SectorRule::gb_t_24067()],
             fossil_carbon_content: None,
             biogenic_carbon_content: None,
             product_mass_per_declared_unit: None,
