@@ -36,6 +36,27 @@ pub async fn postgres() -> TestStore {
     let mut admin = sqlx::PgConnection::connect(&base).await.unwrap_or_else(|e| {
         panic!("PostgreSQL must be reachable at {base} for the store tests (start it with pg_ctlcluster): {e}")
     });
+    // Schemas of earlier test processes that have ended are dropped, so the shared
+    // `test` database does not fill up run after run.
+    let old: Vec<String> = sqlx::query_scalar(
+        "SELECT nspname::text FROM pg_namespace WHERE nspname LIKE 'zuji_test_%'",
+    )
+    .fetch_all(&mut admin)
+    .await
+    .unwrap_or_default();
+    for name in old {
+        let pid = name.split('_').nth(2).and_then(|p| p.parse::<u32>().ok());
+        if let Some(pid) = pid
+            && pid != std::process::id()
+            && !std::path::Path::new(&format!("/proc/{pid}")).exists()
+        {
+            let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+                "DROP SCHEMA IF EXISTS {name} CASCADE"
+            )))
+            .execute(&mut admin)
+            .await;
+        }
+    }
     sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
         .execute(&mut admin)
         .await
