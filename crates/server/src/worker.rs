@@ -167,9 +167,19 @@ async fn current_databases(store: &Store) -> Result<DatabaseSet, StoreError> {
     {
         return Ok((ids, set.clone()));
     }
+    // Loaded straight into the set (the engine wants one slice), not through the
+    // per-version cache, so a worker keeps one copy of each database, not two.
     let mut dbs = Vec::with_capacity(ids.len());
     for id in &ids {
-        dbs.push((*cached_database(store, *id).await?).clone());
+        let cached = database_cache()
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(id)
+            .cloned();
+        dbs.push(match cached {
+            Some(db) => (*db).clone(),
+            None => store.load_database(*id).await?,
+        });
     }
     let set = Arc::new(dbs);
     *SET.lock().unwrap_or_else(|p| p.into_inner()) = Some((ids.clone(), set.clone()));

@@ -329,6 +329,21 @@ async fn products_versions_calculations_and_disclosure() {
             .await;
         assert_eq!(all["total"], 2);
 
+        // A bad database name is refused at once, before any job.
+        let (status, err) = api
+            .call(
+                Method::POST,
+                "/databases/no%20spaces/versions?format=tabular",
+                Some(&registry),
+                "application/zip",
+                b"PK".to_vec(),
+            )
+            .await;
+        assert_eq!(
+            (status, err["field"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("name")),
+            "{err}"
+        );
         // A package that is not one fails with its reason, after its attempts.
         let (_, job) = api
             .call(

@@ -50,6 +50,24 @@ pub struct ActivityRow {
     pub unit: String,
 }
 
+/// A background database's name, trimmed, or why it is not one (letters, digits, '-',
+/// '_' and '.'). The API checks it before queueing an import, so a bad name is refused
+/// at once rather than by a failing job.
+pub fn check_database_name(name: &str) -> Result<&str, StoreError> {
+    let name = name.trim();
+    if name.is_empty()
+        || !name
+            .chars()
+            .all(|c| c.is_alphanumeric() || "-_.".contains(c))
+    {
+        return Err(StoreError::invalid(
+            "name",
+            format!("'{name}' is not a database name (letters, digits, '-', '_', '.')"),
+        ));
+    }
+    Ok(name)
+}
+
 const VERSION_COLS: &str = "v.id, d.name, v.db_key, v.version, v.sha256, v.activities, v.flows, v.methods, v.source_format, v.warnings, v.created_at";
 
 impl Store {
@@ -67,17 +85,7 @@ impl Store {
             viewer.require_kind(OrgKind::Registry)?;
             viewer.require(Scope::Write)?;
         }
-        let name = new.name.trim();
-        if name.is_empty()
-            || !name
-                .chars()
-                .all(|c| c.is_alphanumeric() || "-_.".contains(c))
-        {
-            return Err(StoreError::invalid(
-                "name",
-                format!("'{name}' is not a database name (letters, digits, '-', '_', '.')"),
-            ));
-        }
+        let name = check_database_name(new.name)?;
         let content = zuji_formats::tabular::write_tabular_zip(new.db)
             .map_err(|e| StoreError::invalid("database", e.to_string()))?;
         let sha = hex(&Sha256::digest(&content));

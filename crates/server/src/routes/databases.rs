@@ -169,6 +169,7 @@ pub async fn import(
 ) -> ApiResult<(StatusCode, Json<Job>)> {
     v.require(Scope::Write)?;
     v.require_kind(OrgKind::Registry)?;
+    zuji_store::check_database_name(&name)?;
     if !matches!(
         q.format.as_str(),
         "jsonld" | "ecospold2" | "ecospold1" | "ilcd" | "tabular"
