@@ -74,6 +74,67 @@ pub enum AdminCommand {
         #[arg(long)]
         org: String,
     },
+    /// Publish a product's latest computed footprint to PACT partners (v3, and v2.3 when
+    /// v2.3 can express it). PACT requires two values Zuji does not compute: give them.
+    PactPublish {
+        #[arg(long)]
+        org: String,
+        /// The product's id in the platform.
+        #[arg(long)]
+        product: i64,
+        /// kg C of fossil origin per declared unit (PACT fossilCarbonContent).
+        #[arg(long)]
+        fossil_carbon_content: f64,
+        /// Percent of emissions cut off (PACT exemptedEmissionsPercent).
+        #[arg(long)]
+        exempted_emissions_percent: f64,
+        #[arg(long, default_value = "")]
+        exempted_emissions_description: String,
+        /// kg C of biogenic origin per declared unit (needed for v2.3).
+        #[arg(long)]
+        biogenic_carbon_content: Option<f64>,
+        /// Whether packaging is included (needed for v2.3).
+        #[arg(long)]
+        packaging_emissions_included: Option<bool>,
+        /// kg per declared unit when the unit is not a mass, energy, transport or time.
+        #[arg(long)]
+        product_mass_per_declared_unit: Option<f64>,
+        /// UN CPC code (v2.3 productCategoryCpc; a v3 classification URN).
+        #[arg(long)]
+        cpc: Option<String>,
+        /// Company URNs (repeatable); default urn:pact:zuji:company:<org id>.
+        #[arg(long = "company-id")]
+        company_ids: Vec<String>,
+        /// Product URNs (repeatable); default urn:gtin:<GTIN>.
+        #[arg(long = "product-id")]
+        product_ids: Vec<String>,
+        /// Share with every PACT partner of the organisation.
+        #[arg(long)]
+        all_partners: bool,
+        /// Share with this PACT API client (`zc_…`; repeatable).
+        #[arg(long = "share-with")]
+        share_with: Vec<String>,
+    },
+    /// Register a PACT partner: where it is, the credentials it issued to this
+    /// organisation (the secret is read from standard input), and which of this
+    /// organisation's PACT API clients it uses.
+    PactPartner {
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        base_url: String,
+        /// The client id the partner issued (its secret is read from standard input).
+        #[arg(long)]
+        client_id: Option<String>,
+        /// Our PACT API client (`zc_…`) that the partner calls us with.
+        #[arg(long)]
+        inbound_client: Option<String>,
+        /// PACT version the partner speaks: 3 or 2.
+        #[arg(long, default_value = "3")]
+        spec: String,
+    },
     /// List footprints computed with a database version a newer one has replaced.
     Stale,
     /// Queue recalculation of every stale footprint.
@@ -132,6 +193,111 @@ pub fn run(args: &AdminArgs) -> anyhow::Result<()> {
                 println!("client_id:     {}", issued.client.client_id);
                 println!("client_secret: {}", issued.secret);
                 println!("(the secret is shown once; only its hash is stored)");
+            }
+            AdminCommand::PactPublish {
+                org,
+                product,
+                fossil_carbon_content,
+                exempted_emissions_percent,
+                exempted_emissions_description,
+                biogenic_carbon_content,
+                packaging_emissions_included,
+                product_mass_per_declared_unit,
+                cpc,
+                company_ids,
+                product_ids,
+                all_partners,
+                share_with,
+            } => {
+                let org = store.org_by_name(org).await.with_context(|| format!("no organisation named '{org}'"))?;
+                let acting = Viewer::Member {
+                    org_id: org.id,
+                    org_kind: org.kind,
+                    user_id: None,
+                    scopes: vec![Scope::Read, Scope::Write, Scope::Admin],
+                };
+                let latest = store
+                    .list_footprints(&acting, *product, zuji_store::PageRequest::new(0, 1))
+                    .await
+                    .with_context(|| format!("product {product}"))?
+                    .items
+                    .into_iter()
+                    .next()
+                    .with_context(|| format!("product {product} has no computed footprint yet"))?;
+                let clients = store.list_api_clients(&acting, org.id).await?;
+                let mut share_ids = Vec::new();
+                for c in share_with {
+                    let found = clients
+                        .iter()
+                        .find(|k| &k.client_id == c)
+                        .with_context(|| format!("'{c}' is not an API client of {}", org.name))?;
+                    share_ids.push(found.id);
+                }
+                let req = zuji_server::pact::workspace::PublishRequest {
+                    footprint_id: latest.id,
+                    company_ids: company_ids.clone(),
+                    product_ids: product_ids.clone(),
+                    fossil_carbon_content: *fossil_carbon_content,
+                    biogenic_carbon_content: *biogenic_carbon_content,
+                    product_mass_per_declared_unit: *product_mass_per_declared_unit,
+                    exempted_emissions_percent: *exempted_emissions_percent,
+                    exempted_emissions_description: exempted_emissions_description.clone(),
+                    packaging_emissions_included: *packaging_emissions_included,
+                    product_category_cpc: cpc.clone(),
+                    shared_with_all: *all_partners,
+                    share_with: share_ids,
+                    ..Default::default()
+                };
+                let published = zuji_server::pact::workspace::publish_footprint(&store, &acting, &req)
+                    .await
+                    .context("publishing to PACT")?;
+                println!("PACT id: {}", published.footprint.pf_id);
+                println!("footprint {} of product {product}", latest.id);
+                if let Some(why) = published.v2_unavailable {
+                    println!("not available in PACT v2.3: {why}");
+                }
+            }
+            AdminCommand::PactPartner {
+                org,
+                name,
+                base_url,
+                client_id,
+                inbound_client,
+                spec,
+            } => {
+                let org = store.org_by_name(org).await.with_context(|| format!("no organisation named '{org}'"))?;
+                let acting = Viewer::Member {
+                    org_id: org.id,
+                    org_kind: org.kind,
+                    user_id: None,
+                    scopes: vec![Scope::Read, Scope::Write, Scope::Admin],
+                };
+                let secret = match client_id {
+                    Some(_) => {
+                        let mut line = String::new();
+                        std::io::stdin()
+                            .read_line(&mut line)
+                            .context("reading the partner's client secret from standard input")?;
+                        let line = line.trim().to_string();
+                        anyhow::ensure!(!line.is_empty(), "give the partner's client secret on standard input");
+                        Some(line)
+                    }
+                    None => None,
+                };
+                let p = store
+                    .add_pact_partner(
+                        &acting,
+                        &zuji_store::NewPactPartner {
+                            name: name.clone(),
+                            base_url: base_url.clone(),
+                            remote_client_id: client_id.clone(),
+                            remote_client_secret: secret,
+                            inbound_client_id: inbound_client.clone(),
+                            spec_version: spec.clone(),
+                        },
+                    )
+                    .await?;
+                println!("partner {} registered: {} (PACT v{})", p.id, p.base_url, p.spec_version);
             }
             AdminCommand::Stale => {
                 let stale = store.stale_footprints(&system).await?;

@@ -15,6 +15,7 @@ mod export_command;
 mod footprint_command;
 mod i18n;
 mod lci_command;
+mod log_command;
 mod pact_command;
 mod platform;
 mod serve_command;
@@ -55,6 +56,8 @@ enum Command {
     Worker(serve_command::WorkerArgs),
     /// Operate the platform: organisations, users, API clients, stale footprints.
     Admin(admin_command::AdminArgs),
+    /// Verify the public transparency log (or save a copy of it).
+    Log(log_command::LogArgs),
     /// Write a consistent copy of the SQLite store (PostgreSQL: pg_dump).
     Backup(admin_command::BackupArgs),
     /// Replace the SQLite store with a backup.
@@ -82,6 +85,7 @@ fn main() -> ExitCode {
         Command::Serve(a) => serve_command::serve(a),
         Command::Worker(a) => serve_command::worker(a),
         Command::Admin(a) => admin_command::run(a),
+        Command::Log(a) => log_command::run(a),
         Command::Backup(a) => admin_command::backup(a),
         Command::Restore(a) => admin_command::restore(a),
     };

@@ -61,6 +61,13 @@ pub struct ConfigFile {
     pub max_body_megabytes: Option<usize>,
     /// Milliseconds a public read is served from memory (0: off).
     pub public_cache_ms: Option<u64>,
+    /// The address partners reach this server at, e.g. `https://pact.example.com`.
+    pub public_url: Option<String>,
+    /// PEM certificate chain and key: serve HTTPS.
+    pub tls_cert: Option<PathBuf>,
+    pub tls_key: Option<PathBuf>,
+    /// A plain-HTTP listener beside HTTPS (PACT endpoints refused there).
+    pub http_listen: Option<String>,
 }
 
 impl ConfigFile {

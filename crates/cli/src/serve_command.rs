@@ -22,9 +22,25 @@ pub struct ServeArgs {
     /// In-process job workers (0 when `zuji worker` processes run the queue).
     #[arg(long)]
     pub workers: Option<usize>,
-    /// A config file (TOML: listen, database, workers, rate_limit_per_second, max_body_megabytes).
+    /// A config file (TOML: listen, database, workers, rate_limit_per_second,
+    /// max_body_megabytes, public_cache_ms, public_url, tls_cert, tls_key, http_listen).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// The address partners reach this server at (PACT token endpoint, event source).
+    #[arg(long, value_name = "URL")]
+    pub public_url: Option<String>,
+    /// Serve HTTPS with this PEM certificate chain (with --tls-key).
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+    /// Serve HTTPS with a self-signed certificate for localhost made in the data
+    /// directory (development and tests; partners must trust it explicitly).
+    #[arg(long, conflicts_with = "tls_cert")]
+    pub tls_self_signed: bool,
+    /// With TLS, also listen for plain HTTP here (PACT endpoints refused on it).
+    #[arg(long, value_name = "ADDR")]
+    pub http_listen: Option<SocketAddr>,
 }
 
 pub fn serve(args: &ServeArgs) -> anyhow::Result<()> {
@@ -56,6 +72,41 @@ pub fn serve(args: &ServeArgs) -> anyhow::Result<()> {
     if let Some(m) = file.max_body_megabytes {
         config.max_body_bytes = m << 20;
     }
+    config.public_url = args.public_url.clone().or(file.public_url.clone());
+    config.tls = match (&args.tls_cert, &args.tls_key, &file.tls_cert, &file.tls_key) {
+        (Some(cert), Some(key), _, _) | (None, None, Some(cert), Some(key)) => {
+            Some(zuji_server::tls::TlsFiles {
+                cert: cert.clone(),
+                key: key.clone(),
+            })
+        }
+        (None, None, Some(_), None) | (None, None, None, Some(_)) => {
+            anyhow::bail!("the config file needs both tls_cert and tls_key")
+        }
+        _ if args.tls_self_signed => {
+            let files = zuji_server::tls::self_signed(&store_args.data_dir, &[])
+                .context("making the self-signed certificate")?;
+            println!(
+                "HTTPS certificate (self-signed, trust it explicitly): {}",
+                files.cert.display()
+            );
+            Some(files)
+        }
+        _ => None,
+    };
+    config.plain_listen = match (args.http_listen, &file.http_listen) {
+        (Some(a), _) => Some(a),
+        (None, Some(a)) => Some(
+            a.parse()
+                .with_context(|| format!("http_listen = '{a}' is not an address"))?,
+        ),
+        _ => None,
+    };
+    if config.plain_listen.is_some() && config.tls.is_none() {
+        anyhow::bail!(
+            "--http-listen is for a plain listener beside HTTPS; give --tls-cert/--tls-key or --tls-self-signed"
+        );
+    }
     runtime()?.block_on(async move {
         let store = store_args.open().await?;
         if bootstrap::ensure_default_database(&store).await? {
@@ -66,7 +117,12 @@ pub fn serve(args: &ServeArgs) -> anyhow::Result<()> {
         if created {
             bootstrap::load_examples(&store, examples).await?;
         }
-        let url = format!("http://{}", config.listen);
+        let scheme = if config.tls.is_some() {
+            "https"
+        } else {
+            "http"
+        };
+        let url = format!("{scheme}://{}", config.listen);
         if args.demo {
             let logins = bootstrap::create_demo(&store).await?;
             println!("Demo logins (passwords are new at each start with --demo):");

@@ -12,8 +12,11 @@ pub mod error;
 mod landing;
 pub mod openapi;
 mod ops;
+pub mod pact;
 mod public_cache;
 mod routes;
+pub mod tls;
+mod transparency;
 mod upload;
 pub mod worker;
 
@@ -36,6 +39,14 @@ pub struct ServerConfig {
     /// How long a public (credential-free) `GET` answer is served from memory; zero
     /// turns the cache off.
     pub public_cache_ttl: std::time::Duration,
+    /// The address partners reach this server at (`https://pact.example.com`).
+    pub public_url: Option<String>,
+    /// Serve HTTPS with this certificate; PACT endpoints are then refused over any
+    /// plain-HTTP listener.
+    pub tls: Option<tls::TlsFiles>,
+    /// A plain-HTTP listener beside the HTTPS one (for the web behind a proxy); PACT
+    /// endpoints answer 403 there.
+    pub plain_listen: Option<SocketAddr>,
 }
 
 impl Default for ServerConfig {
@@ -46,6 +57,9 @@ impl Default for ServerConfig {
             rate_limit_per_second: 200,
             workers: 1,
             public_cache_ttl: std::time::Duration::from_secs(1),
+            public_url: None,
+            tls: None,
+            plain_listen: None,
         }
     }
 }
@@ -57,6 +71,7 @@ pub struct AppState {
     pub metrics: Arc<ops::Metrics>,
     limiter: Arc<ops::RateLimiter>,
     public_cache: Arc<public_cache::PublicCache>,
+    pub pact: Arc<pact::PactHostConfig>,
 }
 
 impl AppState {
@@ -66,6 +81,13 @@ impl AppState {
             metrics: Arc::new(ops::Metrics::default()),
             limiter: Arc::new(ops::RateLimiter::new(config.rate_limit_per_second)),
             public_cache: Arc::new(public_cache::PublicCache::new(config.public_cache_ttl)),
+            pact: Arc::new(pact::PactHostConfig {
+                public_url: config
+                    .public_url
+                    .as_ref()
+                    .map(|u| u.trim_end_matches('/').to_string()),
+                https: config.tls.is_some(),
+            }),
         }
     }
 }
@@ -81,6 +103,8 @@ pub fn app(state: AppState, config: &ServerConfig) -> Router {
         ));
     Router::new()
         .nest("/api/v1", api)
+        .merge(pact::router())
+        .merge(transparency::router())
         .merge(ops::router())
         .route("/", axum::routing::get(landing::index))
         .layer(axum::middleware::from_fn_with_state(
@@ -108,15 +132,50 @@ pub async fn serve(store: Store, config: ServerConfig) -> std::io::Result<()> {
             worker::run(store, worker::worker_name(i), stop, Some(metrics)).await
         }));
     }
-    let listener = tokio::net::TcpListener::bind(config.listen).await?;
-    tracing::info!(address = %config.listen, "listening");
-    // The peer address keys the rate limit of requests without a token.
-    axum::serve(
-        listener,
-        app(state, &config).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await?;
+    let app = app(state, &config);
+    match &config.tls {
+        None => {
+            let listener = tokio::net::TcpListener::bind(config.listen).await?;
+            tracing::info!(address = %config.listen, "listening (HTTP)");
+            // The peer address keys the rate limit of requests without a token.
+            axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .with_graceful_shutdown(shutdown_signal())
+            .await?;
+        }
+        Some(files) => {
+            let acceptor = tls::acceptor(files)?;
+            let listener = tls::TlsListener::bind(config.listen, acceptor).await?;
+            tracing::info!(address = %config.listen, "listening (HTTPS)");
+            let plain = match config.plain_listen {
+                Some(addr) => {
+                    let l = tokio::net::TcpListener::bind(addr).await?;
+                    tracing::info!(address = %addr, "listening (HTTP, PACT refused)");
+                    let app = app
+                        .clone()
+                        .layer(axum::middleware::from_fn(tls::refuse_pact_over_http));
+                    Some(tokio::spawn(async move {
+                        axum::serve(l, app.into_make_service_with_connect_info::<SocketAddr>())
+                            .with_graceful_shutdown(shutdown_signal())
+                            .await
+                    }))
+                }
+                None => None,
+            };
+            let app = app.layer(axum::middleware::from_fn(tls::peer_as_socket_addr));
+            axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<tls::PeerAddr>(),
+            )
+            .with_graceful_shutdown(shutdown_signal())
+            .await?;
+            if let Some(p) = plain {
+                let _ = p.await;
+            }
+        }
+    }
     let _ = stop_tx.send(true);
     for h in worker_handles {
         let _ = h.await;

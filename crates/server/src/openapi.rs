@@ -1,5 +1,6 @@
 //! The OpenAPI 3.1 document, generated from the handlers' annotations.
 
+use crate::pact::workspace as pact;
 use crate::routes::{accounts, databases, footprints, products};
 use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -24,6 +25,9 @@ use utoipa::{Modify, OpenApi};
         footprints::start, footprints::list, footprints::get, footprints::tree, footprints::stale,
         footprints::recalculate, footprints::jobs, footprints::job,
         databases::list, databases::get_version, databases::search, databases::activity, databases::import,
+        pact::publish, pact::list_published, pact::share, pact::list_requests, pact::fulfil, pact::reject,
+        pact::add_partner, pact::list_partners, pact::fetch, pact::ask, pact::list_supplier, pact::affected,
+        pact::link,
     ),
     components(schemas(zuji_store::SortOrder, zuji_store::OrgKind, zuji_store::Role, zuji_store::Scope, crate::error::ErrorBody)),
     modifiers(&BearerAuth, &CommonErrors),
@@ -33,6 +37,7 @@ use utoipa::{Modify, OpenApi};
         (name = "footprints", description = "Calculations and results"),
         (name = "jobs", description = "Background jobs"),
         (name = "databases", description = "Background databases"),
+        (name = "pact", description = "PACT exchange: publish footprints to partners, answer their requests, fetch and link suppliers' footprints. The PACT API itself (/auth/token, /3/…, /2/…) is served at the root, as the PACT Technical Specifications define it."),
     )
 )]
 pub struct ApiDoc;

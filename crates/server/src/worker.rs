@@ -96,6 +96,15 @@ async fn run_one(store: &Store, job: ClaimedJob, metrics: Option<&Metrics>) {
     let outcome = match job.kind {
         JobKind::Footprint => run_footprint(store, &job, &progress).await,
         JobKind::Import => run_import(store, &job, &progress).await,
+        JobKind::PactCallback | JobKind::PactFetch | JobKind::PactSend => {
+            match crate::pact::jobs::run(store, &job).await {
+                Ok(result) => store
+                    .complete_job(&job, &result)
+                    .await
+                    .map_err(JobError::from),
+                Err(e) => Err(JobError::Failed(e)),
+            }
+        }
     };
     heartbeat.abort();
     match outcome {

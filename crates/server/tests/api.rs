@@ -905,6 +905,99 @@ fn cases() -> Vec<Case> {
             "ZIP",
             [403, 403, 403, 403, 202, 401],
         ),
+        // PACT in the workspace: only the owner publishes its footprint (the registry
+        // may read it but not publish it as its own).
+        c(
+            M::POST,
+            "/pact/footprints",
+            "",
+            r#"{"footprint_id": FID, "product_ids": ["urn:gtin:4006381333931"], "fossil_carbon_content": 0, "exempted_emissions_percent": 0, "product_mass_per_declared_unit": 0.8}"#,
+            [201, 403, 404, 404, 404, 401],
+        ),
+        c(
+            M::GET,
+            "/pact/footprints",
+            "",
+            "",
+            [200, 200, 200, 200, 200, 401],
+        ),
+        c(
+            M::POST,
+            "/pact/footprints/{pf_id}/sharing",
+            "",
+            r#"{"shared_with_all": true}"#,
+            [404, 403, 404, 404, 404, 401],
+        ),
+        c(
+            M::GET,
+            "/pact/requests",
+            "",
+            "",
+            [200, 200, 200, 200, 200, 401],
+        ),
+        c(
+            M::POST,
+            "/pact/requests/{id}/fulfil",
+            "",
+            r#"{"pf_ids": ["x"]}"#,
+            [404, 403, 404, 404, 404, 401],
+        ),
+        c(
+            M::POST,
+            "/pact/requests/{id}/reject",
+            "",
+            r#"{"message": "no such product"}"#,
+            [404, 403, 404, 404, 404, 401],
+        ),
+        c(
+            M::POST,
+            "/pact/partners",
+            "",
+            r#"{"name": "partner of CALLER", "base_url": "https://pact.partner.example"}"#,
+            [201, 403, 201, 201, 201, 401],
+        ),
+        c(
+            M::GET,
+            "/pact/partners",
+            "",
+            "",
+            [200, 200, 200, 200, 200, 401],
+        ),
+        c(
+            M::POST,
+            "/pact/partners/{id}/fetch",
+            "",
+            "{}",
+            [404, 404, 404, 404, 404, 401],
+        ),
+        c(
+            M::POST,
+            "/pact/partners/{id}/requests",
+            "",
+            r#"{"productId": ["urn:gtin:4006381333931"]}"#,
+            [404, 403, 404, 404, 404, 401],
+        ),
+        c(
+            M::GET,
+            "/pact/supplier-footprints",
+            "",
+            "",
+            [200, 200, 200, 200, 200, 401],
+        ),
+        c(
+            M::GET,
+            "/pact/supplier-footprints/affected",
+            "",
+            "",
+            [200, 200, 200, 200, 200, 401],
+        ),
+        c(
+            M::POST,
+            "/products/{product_id}/supplier-links",
+            "",
+            r#"{"pf_id": "3a6c14a7-4deb-498a-b5ea-16ce2535b576", "process": "bracket", "replaces_dataset": "electricity/cn/national/2023/footprint"}"#,
+            [404, 404, 404, 404, 404, 401],
+        ),
     ]
 }
 
@@ -1016,7 +1109,9 @@ async fn authorisation_matrix_covers_every_operation() {
                         "electricity%2Fcn%2Fnational%2F2023%2Ffootprint",
                     )
                     .replace("{name}", "matrix-db")
-                    .replace("{client_id}", &client.client.client_id);
+                    .replace("{client_id}", &client.client.client_id)
+                    .replace("{pf_id}", "00000000-0000-0000-0000-000000000000")
+                    .replace("{id}", "999999");
                 let uri = format!("{path}{}", case.query);
                 let (ct, body): (&str, Vec<u8>) = match case.body {
                     "MODEL" => ("application/toml", BRACKET.as_bytes().to_vec()),
@@ -1043,6 +1138,7 @@ async fn authorisation_matrix_covers_every_operation() {
                         "application/json",
                         b.replace("CALLER", who)
                             .replace("ORG", &a.to_string())
+                            .replace("FID", &fid.to_string())
                             .into_bytes(),
                     ),
                 };

@@ -19,6 +19,12 @@ pub enum JobKind {
     Footprint,
     /// Import an uploaded package as a new background database version.
     Import,
+    /// Tell a PACT partner that its request was fulfilled or rejected.
+    PactCallback,
+    /// Fetch footprints from a PACT partner.
+    PactFetch,
+    /// Send a footprint request to a PACT partner.
+    PactSend,
 }
 
 impl JobKind {
@@ -26,6 +32,31 @@ impl JobKind {
         match self {
             JobKind::Footprint => "footprint",
             JobKind::Import => "import",
+            JobKind::PactCallback => "pact_callback",
+            JobKind::PactFetch => "pact_fetch",
+            JobKind::PactSend => "pact_send",
+        }
+    }
+
+    /// Attempts before a job is given up. Calls to PACT partners keep trying for about
+    /// three days (the spec allows a partner that long to be unreachable).
+    pub fn max_attempts(self) -> i64 {
+        match self {
+            JobKind::Footprint | JobKind::Import => 3,
+            JobKind::PactCallback | JobKind::PactFetch | JobKind::PactSend => 20,
+        }
+    }
+
+    /// How long to wait before attempt `failed_attempts + 1`. Local work retries soon;
+    /// calls to partners back off exponentially: 30 s doubling to a 6 h ceiling, so 20
+    /// attempts span about 68 hours.
+    pub fn retry_delay_ms(self, failed_attempts: i64) -> i64 {
+        match self {
+            JobKind::Footprint | JobKind::Import => 1000 * failed_attempts,
+            JobKind::PactCallback | JobKind::PactFetch | JobKind::PactSend => {
+                let doublings = (failed_attempts - 1).clamp(0, 20) as u32;
+                (30_000i64 << doublings).min(6 * 3_600_000)
+            }
         }
     }
 
@@ -33,6 +64,9 @@ impl JobKind {
         match s {
             "footprint" => Ok(JobKind::Footprint),
             "import" => Ok(JobKind::Import),
+            "pact_callback" => Ok(JobKind::PactCallback),
+            "pact_fetch" => Ok(JobKind::PactFetch),
+            "pact_send" => Ok(JobKind::PactSend),
             _ => Err(StoreError::invalid(
                 "kind",
                 format!("'{s}' is not a job kind"),
@@ -366,7 +400,7 @@ impl Store {
         let row: Option<(String,)> = sqlx::query_as(
             "UPDATE jobs SET
                  status = CASE WHEN attempts >= max_attempts THEN 'failed' ELSE 'queued' END,
-                 run_after = $1 + 1000 * attempts, last_error = $2, locked_by = NULL, locked_until = NULL, updated_at = $1
+                 run_after = $1 + $6, last_error = $2, locked_by = NULL, locked_until = NULL, updated_at = $1
              WHERE id = $3 AND locked_by = $4 AND attempts = $5 AND status = 'running'
              RETURNING status",
         )
@@ -375,6 +409,7 @@ impl Store {
         .bind(job.id)
         .bind(&job.worker)
         .bind(job.attempt)
+        .bind(job.kind.retry_delay_ms(job.attempt))
         .fetch_optional(&self.pool)
         .await?;
         match row {

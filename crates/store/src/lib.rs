@@ -25,10 +25,12 @@ mod databases;
 mod error;
 mod footprints;
 mod jobs;
+mod pact;
 mod page;
 mod products;
 mod secret;
 pub mod testing;
+mod trust;
 
 pub use access::{OrgKind, Role, Scope, Viewer};
 pub use accounts::{ApiClient, IssuedClient, IssuedToken, Organisation, User, random_password};
@@ -37,8 +39,17 @@ pub use databases::{ActivityRow, DatabaseVersion, NewDatabaseVersion, check_data
 pub use error::StoreError;
 pub use footprints::{FootprintRow, NewFootprint, StaleFootprint};
 pub use jobs::{ClaimedJob, Job, JobKind, JobStatus, LEASE_MS};
+pub use pact::{
+    FetchedFootprint, NewPactFootprint, NewPactPartner, PactAnswer, PactAuthFailure, PactCaller,
+    PactFootprintRow, PactPartner, PactRequest, PartnerCredentials, SupplierFootprintRow,
+    SupplierUpdate,
+};
 pub use page::{Page, PageRequest, SortOrder};
 pub use products::{ModelVersion, NewModelVersion, Product, ProductFilter};
+pub use trust::{
+    ApplicationFilter, ApplicationOutcome, CertificateFilter, CertificateOutcome, LOG_ENTRIES_MAX,
+    REGISTRY_KEY_OWNER, StoredApplication, StoredBenchmark, StoredCertificate, StoredPcr,
+};
 
 use sqlx::Any;
 use sqlx::pool::PoolOptions;

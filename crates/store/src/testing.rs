@@ -2,7 +2,7 @@
 //! a schema of its own on the machine's server. PostgreSQL being unreachable fails the
 //! test; it is never skipped.
 
-use crate::Store;
+use crate::{Store, StoreError};
 
 pub struct TestStore {
     pub store: Store,
@@ -85,4 +85,14 @@ fn unique() -> u64 {
 /// Both backends.
 pub async fn both() -> Vec<TestStore> {
     vec![sqlite().await, postgres().await]
+}
+
+/// Ends the lifetime of every token now, so tests can see how expiry is answered
+/// (tokens otherwise live an hour).
+pub async fn expire_all_tokens(store: &Store) -> Result<(), StoreError> {
+    sqlx::query("UPDATE tokens SET expires_at = $1")
+        .bind(crate::now_ms() - 1)
+        .execute(&store.pool)
+        .await?;
+    Ok(())
 }

@@ -71,8 +71,12 @@ pub struct PactExportOptions {
     pub exempted_emissions_percent: Option<f64>,
     pub exempted_emissions_description: String,
     pub packaging_emissions_included: Option<bool>,
-    /// v2 `productCategoryCpc`.
+    /// v2 `productCategoryCpc`; in v3 it becomes the classification
+    /// `urn:pact:productclassification:un-cpc:<code>` unless `product_classifications`
+    /// names some.
     pub product_category_cpc: Option<String>,
+    /// v3 `productClassifications` (URNs).
+    pub product_classifications: Vec<String>,
 }
 
 impl PactExportOptions {
@@ -101,6 +105,7 @@ impl PactExportOptions {
             exempted_emissions_description: String::new(),
             packaging_emissions_included: None,
             product_category_cpc: None,
+            product_classifications: Vec::new(),
         }
     }
 }
@@ -267,6 +272,29 @@ fn identity(
     top.insert("productIds".into(), urns("productIds", &product_ids)?);
     top.insert("productNameCompany".into(), json!(name));
     top.insert("comment".into(), json!(comment(result)));
+    if !v2 {
+        let classifications = match (
+            &opts.product_classifications[..],
+            &opts.product_category_cpc,
+        ) {
+            ([], Some(cpc)) if !cpc.is_empty() => {
+                vec![format!("urn:pact:productclassification:un-cpc:{cpc}")]
+            }
+            (c, _) => c.to_vec(),
+        };
+        if !classifications.is_empty() {
+            top.insert(
+                "productClassifications".into(),
+                urns("productClassifications", &classifications)?,
+            );
+        }
+        // The spec's default validity, written out so that partners filtering by
+        // validOn / validAfter / validBefore see it: from the end of the reference
+        // period for three years (the most v3 allows).
+        let (_, end) = reference_period(&p.reference_period)?;
+        top.insert("validityPeriodStart".into(), json!(end));
+        top.insert("validityPeriodEnd".into(), json!(plus_three_years(&end)));
+    }
     if v2 {
         let cpc = opts
             .product_category_cpc
@@ -276,6 +304,18 @@ fn identity(
         top.insert("productCategoryCpc".into(), json!(cpc));
     }
     Ok(top)
+}
+
+/// `YYYY-…` three years later (29 February becomes 28 February).
+fn plus_three_years(rfc3339: &str) -> String {
+    let year: i64 = rfc3339.get(..4).and_then(|y| y.parse().ok()).unwrap_or(0);
+    let rest = &rfc3339[4.min(rfc3339.len())..];
+    let later = year + 3;
+    let leap = (later % 4 == 0 && later % 100 != 0) || later % 400 == 0;
+    match rest.strip_prefix("-02-29") {
+        Some(tail) if !leap => format!("{later:04}-02-28{tail}"),
+        _ => format!("{later:04}{rest}"),
+    }
 }
 
 /// Non-empty, no empty names, no duplicates (`uniqueItems`).

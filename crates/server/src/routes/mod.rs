@@ -5,6 +5,8 @@ pub mod databases;
 pub mod footprints;
 pub mod products;
 
+use crate::pact::workspace as pact;
+
 use crate::AppState;
 use axum::Router;
 use axum::routing::{delete, get, post};
@@ -89,4 +91,21 @@ pub fn api_router() -> Router<AppState> {
             get(databases::activity),
         )
         .route("/databases/{name}/versions", post(databases::import))
+        .route(
+            "/pact/footprints",
+            get(pact::list_published).post(pact::publish),
+        )
+        .route("/pact/footprints/{pf_id}/sharing", post(pact::share))
+        .route("/pact/requests", get(pact::list_requests))
+        .route("/pact/requests/{id}/fulfil", post(pact::fulfil))
+        .route("/pact/requests/{id}/reject", post(pact::reject))
+        .route(
+            "/pact/partners",
+            get(pact::list_partners).post(pact::add_partner),
+        )
+        .route("/pact/partners/{id}/fetch", post(pact::fetch))
+        .route("/pact/partners/{id}/requests", post(pact::ask))
+        .route("/pact/supplier-footprints", get(pact::list_supplier))
+        .route("/pact/supplier-footprints/affected", get(pact::affected))
+        .route("/products/{product_id}/supplier-links", post(pact::link))
 }
