@@ -135,6 +135,14 @@ pub enum AdminCommand {
         #[arg(long, default_value = "3")]
         spec: String,
     },
+    /// Sign a tree head over the transparency log as it stands, with the registry
+    /// operator's key (made on first use). The key's passphrase is read from standard
+    /// input; the key is stored encrypted under it.
+    LogSignHead {
+        /// The registry operator organisation.
+        #[arg(long)]
+        org: String,
+    },
     /// List footprints computed with a database version a newer one has replaced.
     Stale,
     /// Queue recalculation of every stale footprint.
@@ -298,6 +306,23 @@ pub fn run(args: &AdminArgs) -> anyhow::Result<()> {
                     )
                     .await?;
                 println!("partner {} registered: {} (PACT v{})", p.id, p.base_url, p.spec_version);
+            }
+            AdminCommand::LogSignHead { org } => {
+                let org = store.org_by_name(org).await.with_context(|| format!("no organisation named '{org}'"))?;
+                anyhow::ensure!(
+                    org.kind == OrgKind::Registry,
+                    "'{}' is not a registry operator; only the registry signs the log",
+                    org.name
+                );
+                let mut pass = String::new();
+                std::io::stdin()
+                    .read_line(&mut pass)
+                    .context("reading the registry key passphrase from standard input")?;
+                let pass = pass.trim_end_matches(['\r', '\n']);
+                anyhow::ensure!(pass.chars().count() >= 12, "the key passphrase must be at least 12 characters");
+                let key = store.ensure_signing_key(org.id, pass).await.context("the registry key")?;
+                let head = store.publish_tree_head(pass).await.context("signing the tree head")?;
+                println!("signed tree head: size {} root {} (key {})", head.tree_size, head.root_hash, key.key_id.as_str());
             }
             AdminCommand::Stale => {
                 let stale = store.stale_footprints(&system).await?;

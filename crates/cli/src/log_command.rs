@@ -111,8 +111,9 @@ fn read_json<T: serde::de::DeserializeOwned>(dir: &Path, name: &str) -> anyhow::
 fn verify(copy: &LogCopy, source: &str) -> anyhow::Result<()> {
     // Only the registry signs tree heads.
     let registry = copy.keys.owned_by(zuji_store::REGISTRY_KEY_OWNER);
+    // The error's own text already names its cause; no chain to repeat it.
     let verified = verify_log_copy(&copy.entries, &copy.heads, &registry)
-        .with_context(|| format!("the log at {source} does not verify"))?;
+        .map_err(|e| anyhow::anyhow!("the log at {source} does not verify: {e}"))?;
     println!(
         "log verified: {} entries, {} signed tree heads, all consistent ({source})",
         copy.entries.len(),

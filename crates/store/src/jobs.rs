@@ -183,6 +183,31 @@ fn lease_lost(job: &ClaimedJob) -> StoreError {
 /// How long a worker may stay silent before its job is given to another, by default.
 pub const LEASE_MS: i64 = 30_000;
 
+/// Inserts a queued job inside a caller's transaction (so the job exists exactly when
+/// the change that needs it commits), with its kind's attempt limit.
+pub(crate) async fn insert_job_in(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    kind: JobKind,
+    org_id: Option<i64>,
+    requested_by_org: Option<i64>,
+    payload: &serde_json::Value,
+    input: Option<Vec<u8>>,
+) -> Result<i64, StoreError> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO jobs (kind, org_id, payload, input, status, max_attempts, run_after, created_at, updated_at, requested_by_org)
+         VALUES ($1, $2, $3, $4, 'queued', $5, $6, $6, $6, $7) RETURNING id",
+    )
+    .bind(kind.as_str())
+    .bind(org_id)
+    .bind(payload.to_string())
+    .bind(input)
+    .bind(kind.max_attempts())
+    .bind(now_ms())
+    .bind(requested_by_org)
+    .fetch_one(&mut **tx)
+    .await?)
+}
+
 impl Store {
     /// Queues a job for an organisation (or the platform when `org_id` is `None`).
     pub async fn enqueue_job(
@@ -193,20 +218,8 @@ impl Store {
         payload: &serde_json::Value,
         input: Option<Vec<u8>>,
     ) -> Result<Job, StoreError> {
-        let now = now_ms();
         let mut tx = self.pool.begin().await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO jobs (kind, org_id, payload, input, status, run_after, created_at, updated_at, requested_by_org)
-             VALUES ($1, $2, $3, $5, 'queued', $4, $4, $4, $6) RETURNING id",
-        )
-        .bind(kind.as_str())
-        .bind(org_id)
-        .bind(payload.to_string())
-        .bind(now)
-        .bind(input)
-        .bind(viewer.org_id())
-        .fetch_one(&mut *tx)
-        .await?;
+        let id = insert_job_in(&mut tx, kind, org_id, viewer.org_id(), payload, input).await?;
         crate::audit::record(
             &mut tx,
             viewer,

@@ -735,16 +735,14 @@ impl Store {
                 "request {id} was answered meanwhile"
             )));
         }
-        let job_id: i64 = sqlx::query_scalar(
-            "INSERT INTO jobs (kind, org_id, payload, status, max_attempts, run_after, created_at, updated_at, requested_by_org)
-             VALUES ($1, $2, $3, 'queued', $4, $5, $5, $5, $2) RETURNING id",
+        let job_id = crate::jobs::insert_job_in(
+            &mut tx,
+            JobKind::PactCallback,
+            Some(req.org_id),
+            Some(req.org_id),
+            &json!({"request_id": id, "source": our_source}),
+            None,
         )
-        .bind(JobKind::PactCallback.as_str())
-        .bind(req.org_id)
-        .bind(json!({"request_id": id, "source": our_source}).to_string())
-        .bind(JobKind::PactCallback.max_attempts())
-        .bind(now)
-        .fetch_one(&mut *tx)
         .await?;
         record(
             &mut tx,
@@ -984,16 +982,14 @@ impl Store {
         .bind(now)
         .execute(&mut *tx)
         .await?;
-        let job_id: i64 = sqlx::query_scalar(
-            "INSERT INTO jobs (kind, org_id, payload, status, max_attempts, run_after, created_at, updated_at, requested_by_org)
-             VALUES ($1, $2, $3, 'queued', $4, $5, $5, $5, $2) RETURNING id",
+        let job_id = crate::jobs::insert_job_in(
+            &mut tx,
+            JobKind::PactSend,
+            Some(partner.org_id),
+            Some(partner.org_id),
+            &json!({"partner_id": partner_id, "event_id": event_id, "source": our_source}),
+            None,
         )
-        .bind(JobKind::PactSend.as_str())
-        .bind(partner.org_id)
-        .bind(json!({"partner_id": partner_id, "event_id": event_id, "source": our_source}).to_string())
-        .bind(JobKind::PactSend.max_attempts())
-        .bind(now)
-        .fetch_one(&mut *tx)
         .await?;
         record(
             &mut tx,
@@ -1074,18 +1070,15 @@ impl Store {
         if !viewer.is_system() {
             viewer.require(crate::Scope::Write)?;
         }
-        let now = now_ms();
         let mut tx = self.pool.begin().await?;
-        let job_id: i64 = sqlx::query_scalar(
-            "INSERT INTO jobs (kind, org_id, payload, status, max_attempts, run_after, created_at, updated_at, requested_by_org)
-             VALUES ($1, $2, $3, 'queued', $4, $5, $5, $5, $2) RETURNING id",
+        let job_id = crate::jobs::insert_job_in(
+            &mut tx,
+            JobKind::PactFetch,
+            Some(partner.org_id),
+            Some(partner.org_id),
+            &json!({"partner_id": partner_id, "pf_ids": pf_ids}),
+            None,
         )
-        .bind(JobKind::PactFetch.as_str())
-        .bind(partner.org_id)
-        .bind(json!({"partner_id": partner_id, "pf_ids": pf_ids}).to_string())
-        .bind(JobKind::PactFetch.max_attempts())
-        .bind(now)
-        .fetch_one(&mut *tx)
         .await?;
         record(
             &mut tx,

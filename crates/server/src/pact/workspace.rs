@@ -252,7 +252,7 @@ fn invalid(field: &str, problem: impl Into<String>) -> StoreError {
 }
 
 #[utoipa::path(post, path = "/pact/footprints", tag = "pact", request_body = PublishRequest,
-    responses((status = 201, body = Published), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = Published), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn publish(
     State(s): State<AppState>,
     Caller(viewer): Caller,
@@ -265,7 +265,7 @@ pub async fn publish(
 }
 
 #[utoipa::path(get, path = "/pact/footprints", tag = "pact",
-    responses((status = 200, body = Vec<PactFootprintRow>)))]
+    responses((status = 200, body = Vec<PactFootprintRow>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn list_published(
     State(s): State<AppState>,
     Caller(viewer): Caller,
@@ -283,7 +283,7 @@ pub struct SharingRequest {
 
 #[utoipa::path(post, path = "/pact/footprints/{pf_id}/sharing", tag = "pact",
     params(("pf_id" = String, Path)), request_body = SharingRequest,
-    responses((status = 200, body = PactFootprintRow)))]
+    responses((status = 200, body = PactFootprintRow), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn share(
     State(s): State<AppState>,
     Caller(viewer): Caller,
@@ -298,7 +298,7 @@ pub async fn share(
 }
 
 #[utoipa::path(get, path = "/pact/requests", tag = "pact",
-    responses((status = 200, body = Vec<PactRequest>)))]
+    responses((status = 200, body = Vec<PactRequest>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn list_requests(
     State(s): State<AppState>,
     Caller(viewer): Caller,
@@ -337,7 +337,7 @@ const PACT_CODES: [&str; 6] = [
 
 #[utoipa::path(post, path = "/pact/requests/{id}/fulfil", tag = "pact",
     params(("id" = i64, Path)), request_body = FulfilRequest,
-    responses((status = 200, body = Answered)))]
+    responses((status = 200, body = Answered), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn fulfil(
     State(s): State<AppState>,
     Caller(viewer): Caller,
@@ -358,7 +358,7 @@ pub async fn fulfil(
 
 #[utoipa::path(post, path = "/pact/requests/{id}/reject", tag = "pact",
     params(("id" = i64, Path)), request_body = RejectRequest,
-    responses((status = 200, body = Answered)))]
+    responses((status = 200, body = Answered), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn reject(
     State(s): State<AppState>,
     Caller(viewer): Caller,
@@ -405,7 +405,7 @@ pub struct PartnerRequest {
 }
 
 #[utoipa::path(post, path = "/pact/partners", tag = "pact", request_body = PartnerRequest,
-    responses((status = 201, body = PactPartner)))]
+    responses((status = 201, body = PactPartner), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn add_partner(
     State(s): State<AppState>,
     Caller(viewer): Caller,
@@ -429,7 +429,7 @@ pub async fn add_partner(
 }
 
 #[utoipa::path(get, path = "/pact/partners", tag = "pact",
-    responses((status = 200, body = Vec<PactPartner>)))]
+    responses((status = 200, body = Vec<PactPartner>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn list_partners(
     State(s): State<AppState>,
     Caller(viewer): Caller,
@@ -446,7 +446,7 @@ pub struct FetchRequest {
 
 #[utoipa::path(post, path = "/pact/partners/{id}/fetch", tag = "pact",
     params(("id" = i64, Path)), request_body = FetchRequest,
-    responses((status = 202, body = Job)))]
+    responses((status = 202, body = Job), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn fetch(
     State(s): State<AppState>,
     Caller(viewer): Caller,
@@ -469,7 +469,7 @@ pub struct AskRequest {
 
 #[utoipa::path(post, path = "/pact/partners/{id}/requests", tag = "pact",
     params(("id" = i64, Path)), request_body = AskRequest,
-    responses((status = 202, body = Job)))]
+    responses((status = 202, body = Job), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn ask(
     State(s): State<AppState>,
     Caller(viewer): Caller,
@@ -495,7 +495,7 @@ pub async fn ask(
 }
 
 #[utoipa::path(get, path = "/pact/supplier-footprints", tag = "pact",
-    responses((status = 200, body = Vec<SupplierFootprintRow>)))]
+    responses((status = 200, body = Vec<SupplierFootprintRow>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn list_supplier(
     State(s): State<AppState>,
     Caller(viewer): Caller,
@@ -504,7 +504,7 @@ pub async fn list_supplier(
 }
 
 #[utoipa::path(get, path = "/pact/supplier-footprints/affected", tag = "pact",
-    responses((status = 200, body = Vec<AffectedModel>)))]
+    responses((status = 200, body = Vec<AffectedModel>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn affected(
     State(s): State<AppState>,
     Caller(viewer): Caller,
@@ -516,7 +516,7 @@ pub async fn affected(
 
 #[utoipa::path(post, path = "/products/{product_id}/supplier-links", tag = "pact",
     params(("product_id" = i64, Path)), request_body = LinkRequest,
-    responses((status = 201, body = ModelVersion)))]
+    responses((status = 201, body = ModelVersion), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn link(
     State(s): State<AppState>,
     Caller(viewer): Caller,
