@@ -11,24 +11,9 @@ pub fn now_rfc3339() -> String {
     rfc3339(secs)
 }
 
-/// Days-from-civil inverse (Howard Hinnant's algorithm) on Unix seconds.
+/// `YYYY-MM-DDTHH:MM:SSZ` of Unix seconds (the server's RFC 3339 writer).
 fn rfc3339(secs: i64) -> String {
-    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
+    zuji_server::pact::time::format_rfc3339_ms(secs.saturating_mul(1000))
 }
 
 #[cfg(test)]

@@ -48,8 +48,8 @@ impl JobKind {
     }
 
     /// How long to wait before attempt `failed_attempts + 1`. Local work retries soon;
-    /// calls to partners back off exponentially: 30 s doubling to a 6 h ceiling, so 20
-    /// attempts span about 68 hours.
+    /// calls to partners back off exponentially: 30 s doubling to a 6 h ceiling, so the
+    /// 19 waits between 20 attempts add up to about 62.5 hours.
     pub fn retry_delay_ms(self, failed_attempts: i64) -> i64 {
         match self {
             JobKind::Footprint | JobKind::Import => 1000 * failed_attempts,
@@ -438,5 +438,21 @@ impl Store {
                 .fetch_all(&self.pool)
                 .await?,
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::JobKind;
+
+    #[test]
+    fn partner_calls_keep_trying_for_under_three_days() {
+        // By hand: waits 30·2^(n−1) s for n = 1..10 sum to 30 × 1023 = 30,690 s; the
+        // 9 waits n = 11..19 are capped at 21,600 s: 194,400 s. Total 225,090 s.
+        let k = JobKind::PactCallback;
+        let total: i64 = (1..k.max_attempts()).map(|n| k.retry_delay_ms(n)).sum();
+        assert_eq!(total, 225_090_000);
+        assert!(total < 72 * 3_600_000);
+        assert_eq!(JobKind::Footprint.retry_delay_ms(2), 2000);
     }
 }

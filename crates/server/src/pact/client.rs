@@ -139,6 +139,19 @@ pub fn next_link(header: &str) -> Option<String> {
 }
 
 impl PartnerClient {
+    /// One client per process: building it reads the system's certificates, which need
+    /// not happen for every job (a failure is not kept, so a fixed setup is retried).
+    pub fn shared() -> Result<PartnerClient, PartnerError> {
+        static SHARED: std::sync::Mutex<Option<PartnerClient>> = std::sync::Mutex::new(None);
+        let mut slot = SHARED.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(c) = slot.as_ref() {
+            return Ok(c.clone());
+        }
+        let client = PartnerClient::new()?;
+        *slot = Some(client.clone());
+        Ok(client)
+    }
+
     pub fn new() -> Result<PartnerClient, PartnerError> {
         let http = reqwest::Client::builder()
             .tls_backend_preconfigured(tls_config()?)

@@ -301,11 +301,7 @@ pub async fn on_request_created(
         .iter()
         .filter(|row| row.status == "Active")
         .filter(|row| api == Api::V3 || row.v2.is_some())
-        .filter(|row| {
-            let mut doc = row.v3.clone();
-            doc["status"] = json!(row.status);
-            r.filter.matches(&doc)
-        })
+        .filter(|row| super::host::served(row, Api::V3).is_some_and(|doc| r.filter.matches(&doc)))
         .map(|row| row.pf_id.clone())
         .collect();
     let answer = if !matching.is_empty() {

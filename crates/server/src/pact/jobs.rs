@@ -57,7 +57,7 @@ pub fn callback_url(source: &str, partner_base: &str, api: Api) -> String {
 
 /// Runs one PACT job; `Err` is retried (transport errors, a partner that is down).
 pub async fn run(store: &Store, job: &ClaimedJob) -> Result<Value, String> {
-    let client = PartnerClient::new().map_err(|e| e.to_string())?;
+    let client = PartnerClient::shared().map_err(|e| e.to_string())?;
     match job.kind {
         JobKind::PactCallback => callback(store, &client, &job.payload).await,
         JobKind::PactFetch => fetch(store, &client, &job.payload).await,

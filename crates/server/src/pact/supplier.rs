@@ -246,9 +246,3 @@ pub async fn affected_models(
     }
     Ok(out)
 }
-
-/// Whether a fetched footprint's value is usable as is: for list views.
-pub fn summary(v: &Value) -> Option<(String, f64)> {
-    let imported = import_product_footprint(&v.to_string()).ok()?;
-    Some((imported.declared_unit, imported.pcf_per_unit))
-}
