@@ -136,8 +136,9 @@ pub enum AdminCommand {
         spec: String,
     },
     /// Sign a tree head over the transparency log as it stands, with the registry
-    /// operator's key (made on first use). The key's passphrase is read from standard
-    /// input; the key is stored encrypted under it.
+    /// operator's key (made on first use), encrypted under the configured signing
+    /// passphrase. `zuji serve` signs one every few seconds while the log grows; this
+    /// is for a store no server is running on.
     LogSignHead {
         /// The registry operator organisation.
         #[arg(long)]
@@ -314,12 +315,10 @@ pub fn run(args: &AdminArgs) -> anyhow::Result<()> {
                     "'{}' is not a registry operator; only the registry signs the log",
                     org.name
                 );
-                let mut pass = String::new();
-                std::io::stdin()
-                    .read_line(&mut pass)
-                    .context("reading the registry key passphrase from standard input")?;
-                let pass = pass.trim_end_matches(['\r', '\n']);
-                anyhow::ensure!(pass.chars().count() >= 12, "the key passphrase must be at least 12 characters");
+                let pass = args.store.signing_passphrase()?.context(
+                    "no signing passphrase is configured: set ZUJI_SIGNING_PASSPHRASE, --signing-passphrase-file, or DATA_DIR/keys/signing-passphrase",
+                )?;
+                let pass = pass.as_str();
                 let key = store.ensure_signing_key(org.id, pass).await.context("the registry key")?;
                 let head = store.publish_tree_head(pass).await.context("signing the tree head")?;
                 println!("signed tree head: size {} root {} (key {})", head.tree_size, head.root_hash, key.key_id.as_str());

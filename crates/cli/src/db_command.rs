@@ -198,6 +198,7 @@ pub fn run(args: &DbArgs) -> anyhow::Result<()> {
         return crate::admin_command::migrate(&crate::platform::StoreArgs {
             data_dir: args.dbs.data_dir.clone(),
             database: database.clone(),
+            signing_passphrase_file: None,
         });
     }
     let mut dbs = args.dbs.load()?;

@@ -40,7 +40,17 @@ struct LogCopy {
     keys: KeyRing,
 }
 
-async fn get(client: &reqwest::Client, url: &str) -> anyhow::Result<Value> {
+/// An HTTP client trusting the system's roots plus `ZUJI_EXTRA_CA_CERTS` (also used by
+/// `zuji verify`).
+pub(crate) fn http_client() -> anyhow::Result<reqwest::Client> {
+    let tls = zuji_server::pact::client::tls_config().map_err(|e| anyhow::anyhow!("{e}"))?;
+    reqwest::Client::builder()
+        .tls_backend_preconfigured(tls)
+        .build()
+        .context("HTTP client")
+}
+
+pub(crate) async fn get(client: &reqwest::Client, url: &str) -> anyhow::Result<Value> {
     let resp = client
         .get(url)
         .send()
@@ -59,11 +69,7 @@ async fn get(client: &reqwest::Client, url: &str) -> anyhow::Result<Value> {
 
 async fn fetch(url: &str) -> anyhow::Result<LogCopy> {
     let base = url.trim_end_matches('/');
-    let tls = zuji_server::pact::client::tls_config().map_err(|e| anyhow::anyhow!("{e}"))?;
-    let client = reqwest::Client::builder()
-        .tls_backend_preconfigured(tls)
-        .build()
-        .context("HTTP client")?;
+    let client = http_client()?;
     let keys: KeyRing = serde_json::from_value(get(&client, &format!("{base}/keys")).await?)
         .context("the published keys are not a key ring")?;
     let heads: Vec<SignedTreeHead> =

@@ -19,6 +19,7 @@ mod log_command;
 mod pact_command;
 mod platform;
 mod serve_command;
+mod verify_command;
 mod workbook_command;
 
 #[derive(Parser, Debug)]
@@ -58,6 +59,9 @@ enum Command {
     Admin(admin_command::AdminArgs),
     /// Verify the public transparency log (or save a copy of it).
     Log(log_command::LogArgs),
+    /// Verify a carbon label (PNG, SVG or its QR text): signature offline, then the
+    /// certificate's status and the log entry at the registry.
+    Verify(verify_command::VerifyArgs),
     /// Write a consistent copy of the SQLite store (PostgreSQL: pg_dump).
     Backup(admin_command::BackupArgs),
     /// Replace the SQLite store with a backup.
@@ -86,6 +90,7 @@ fn main() -> ExitCode {
         Command::Worker(a) => serve_command::worker(a),
         Command::Admin(a) => admin_command::run(a),
         Command::Log(a) => log_command::run(a),
+        Command::Verify(a) => verify_command::run(a),
         Command::Backup(a) => admin_command::backup(a),
         Command::Restore(a) => admin_command::restore(a),
     };

@@ -16,6 +16,11 @@ pub struct StoreArgs {
     /// A database URL: postgres://USER@HOST/DB, or sqlite:PATH.
     #[arg(long, value_name = "URL", global = true)]
     pub database: Option<String>,
+    /// A file holding the passphrase the signing keys are encrypted with (the
+    /// ZUJI_SIGNING_PASSPHRASE environment variable wins). Without either, the embedded
+    /// SQLite store uses DATA_DIR/keys/signing-passphrase, made on first use.
+    #[arg(long, value_name = "FILE", global = true)]
+    pub signing_passphrase_file: Option<PathBuf>,
 }
 
 impl StoreArgs {
@@ -31,13 +36,81 @@ impl StoreArgs {
         ))
     }
 
-    /// Connects and applies pending migrations.
+    /// Connects and applies pending migrations; the store signs with the configured
+    /// passphrase ([`StoreArgs::signing_passphrase`]).
     pub async fn open(&self) -> anyhow::Result<Store> {
         let url = self.url()?;
-        Store::open(&url)
+        let store = Store::open(&url)
             .await
-            .with_context(|| format!("opening the store at {}", redact(&url)))
+            .with_context(|| format!("opening the store at {}", redact(&url)))?;
+        Ok(match self.signing_passphrase()? {
+            Some(p) => store.with_signing_passphrase(&p),
+            None => store,
+        })
     }
+
+    /// The signing-key passphrase: `ZUJI_SIGNING_PASSPHRASE`, else the file given, else
+    /// for the embedded SQLite store `DATA_DIR/keys/signing-passphrase` (made with 32
+    /// random bytes, readable by its owner only, the first time). A PostgreSQL
+    /// deployment without one configured cannot sign, and says so when asked to.
+    pub fn signing_passphrase(&self) -> anyhow::Result<Option<String>> {
+        if let Ok(p) = std::env::var("ZUJI_SIGNING_PASSPHRASE")
+            && !p.is_empty()
+        {
+            anyhow::ensure!(
+                p.chars().count() >= 12,
+                "ZUJI_SIGNING_PASSPHRASE: the signing passphrase must have at least 12 characters"
+            );
+            return Ok(Some(p));
+        }
+        let read = |path: &Path| -> anyhow::Result<String> {
+            let text = std::fs::read_to_string(path).with_context(|| {
+                format!("reading the signing passphrase from {}", path.display())
+            })?;
+            let p = text.trim_end_matches(['\n', '\r']).to_string();
+            anyhow::ensure!(
+                p.chars().count() >= 12,
+                "{}: the signing passphrase must have at least 12 characters",
+                path.display()
+            );
+            Ok(p)
+        };
+        if let Some(path) = &self.signing_passphrase_file {
+            return read(path).map(Some);
+        }
+        let default = self.data_dir.join("keys").join("signing-passphrase");
+        if default.exists() {
+            return read(&default).map(Some);
+        }
+        if self.database.is_some() {
+            return Ok(None);
+        }
+        let dir = self.data_dir.join("keys");
+        std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+        let mut bytes = [0u8; 32];
+        getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("random bytes: {e}"))?;
+        let passphrase: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        write_private(&default, &passphrase)?;
+        tracing::info!(path = %default.display(), "made a signing passphrase for the embedded store");
+        Ok(Some(passphrase))
+    }
+}
+
+/// Writes a secret readable by its owner only.
+fn write_private(path: &Path, text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut f = options
+        .open(path)
+        .with_context(|| format!("creating {}", path.display()))?;
+    f.write_all(text.as_bytes())
+        .with_context(|| format!("writing {}", path.display()))
 }
 
 fn redact(url: &str) -> String {

@@ -117,6 +117,13 @@ pub fn serve(args: &ServeArgs) -> anyhow::Result<()> {
         if created {
             bootstrap::load_examples(&store, examples).await?;
         }
+        let added = store
+            .ensure_bundled_pcrs()
+            .await
+            .context("loading the bundled product category rules")?;
+        if added > 0 {
+            tracing::info!(added, "stored the bundled product category rules");
+        }
         let scheme = if config.tls.is_some() {
             "https"
         } else {
@@ -139,6 +146,17 @@ pub fn serve(args: &ServeArgs) -> anyhow::Result<()> {
             println!("  zuji admin create-org \"My Company\" --kind enterprise");
             println!("  zuji admin create-user me@example.com --org \"My Company\" --role admin");
             println!("or start with --demo for demo logins.");
+        }
+        // The registry's key signs tree heads; a wrong passphrase is found here, at start.
+        match store.ensure_registry_signing_key().await {
+            Ok(Some(key)) => {
+                tracing::info!(key = key.key_id.as_str(), "registry signing key ready")
+            }
+            Ok(None) => {}
+            Err(zuji_store::StoreError::Invalid { field, problem }) if field == "signing" => {
+                tracing::warn!("{problem}")
+            }
+            Err(e) => return Err(e).context("the registry's signing key"),
         }
         println!("Zuji is running at {url}  (API: {url}/api/v1/openapi.json)");
         zuji_server::serve(store, config).await.context("serving")?;

@@ -9,6 +9,7 @@ pub mod bootstrap;
 pub mod caller;
 mod diff;
 pub mod error;
+mod label_check;
 mod landing;
 pub mod openapi;
 mod ops;
@@ -18,6 +19,7 @@ mod routes;
 pub mod tls;
 mod transparency;
 mod upload;
+mod verify_page;
 pub mod worker;
 
 use axum::Router;
@@ -107,6 +109,10 @@ pub fn app(state: AppState, config: &ServerConfig) -> Router {
         .merge(transparency::router())
         .merge(ops::router())
         .route("/", axum::routing::get(landing::index))
+        .route(
+            "/verify/{label_id}",
+            axum::routing::get(verify_page::verify),
+        )
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             ops::rate_limit,
@@ -132,6 +138,7 @@ pub async fn serve(store: Store, config: ServerConfig) -> std::io::Result<()> {
             worker::run(store, worker::worker_name(i), stop, Some(metrics)).await
         }));
     }
+    let heads = tokio::spawn(sign_tree_heads(store.clone(), stop_rx.clone()));
     let app = app(state, &config);
     match &config.tls {
         None => {
@@ -180,8 +187,40 @@ pub async fn serve(store: Store, config: ServerConfig) -> std::io::Result<()> {
     for h in worker_handles {
         let _ = h.await;
     }
+    let _ = heads.await;
     store.close().await;
     Ok(())
+}
+
+/// How often the registry signs a new tree head when the log has grown (RFC 9162's
+/// maximum merge delay, kept short: entries are appended in the same transaction as the
+/// records they log, so only the signature lags).
+const TREE_HEAD_INTERVAL: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Signs a tree head whenever the log has grown, until `stop`.
+async fn sign_tree_heads(store: Store, mut stop: tokio::sync::watch::Receiver<bool>) {
+    // A problem (no registry, no passphrase) is told once, not every tick.
+    let mut last_problem = None;
+    loop {
+        match store.publish_tree_head_if_grown().await {
+            Ok(Some(h)) => {
+                tracing::info!(tree_size = h.tree_size, "signed a tree head");
+                last_problem = None;
+            }
+            Ok(None) => {}
+            Err(e) => {
+                let problem = e.to_string();
+                if last_problem.as_ref() != Some(&problem) {
+                    tracing::warn!(error = %problem, "the transparency log's tree head is not being signed");
+                    last_problem = Some(problem);
+                }
+            }
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(TREE_HEAD_INTERVAL) => {}
+            _ = stop.changed() => return,
+        }
+    }
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

@@ -1,7 +1,9 @@
 //! The OpenAPI 3.1 document, generated from the handlers' annotations.
 
 use crate::pact::workspace as pact;
-use crate::routes::{accounts, databases, footprints, products};
+use crate::routes::{
+    accounts, benchmarks, certification, databases, footprints, labels, pcrs, products,
+};
 use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -28,6 +30,15 @@ use utoipa::{Modify, OpenApi};
         pact::publish, pact::list_published, pact::share, pact::list_requests, pact::fulfil, pact::reject,
         pact::add_partner, pact::list_partners, pact::fetch, pact::ask, pact::list_supplier, pact::affected,
         pact::link,
+        pcrs::list, pcrs::get, pcrs::adopted_standards, pcrs::adopted_standards_versions,
+        pcrs::publish_adopted_standards,
+        benchmarks::list, benchmarks::latest, benchmarks::publish, benchmarks::compute,
+        certification::apply, certification::list_applications, certification::get_application,
+        certification::act_on_application, certification::list_certificates,
+        certification::get_certificate, certification::act_on_certificate,
+        certification::certificate_status,
+        labels::issue, labels::list, labels::get, labels::verification, labels::svg, labels::png,
+        labels::request_verification, labels::pcr_check, labels::ranking, labels::gtin,
     ),
     components(schemas(zuji_store::SortOrder, zuji_store::OrgKind, zuji_store::Role, zuji_store::Scope, crate::error::ErrorBody)),
     modifiers(&BearerAuth, &CommonErrors),
@@ -37,6 +48,10 @@ use utoipa::{Modify, OpenApi};
         (name = "footprints", description = "Calculations and results"),
         (name = "jobs", description = "Background jobs"),
         (name = "databases", description = "Background databases"),
+        (name = "pcrs", description = "Product category rules, the adopted-standards list and category benchmarks (docs/pcr.md)"),
+        (name = "certification", description = "Certification applications and certificates (docs/certification.md)"),
+        (name = "labels", description = "Carbon labels (碳标识): issue, draw and verify (docs/labels.md)"),
+        (name = "open data", description = "Open data for green procurement, green finance and carbon-inclusive apps (docs/labels.md)"),
         (name = "pact", description = "PACT exchange: publish footprints to partners, answer their requests, fetch and link suppliers' footprints. The PACT API itself (/auth/token, /3/…, /2/…) is served at the root, as the PACT Technical Specifications define it."),
     )
 )]

@@ -96,6 +96,7 @@ async fn run_one(store: &Store, job: ClaimedJob, metrics: Option<&Metrics>) {
     let outcome = match job.kind {
         JobKind::Footprint => run_footprint(store, &job, &progress).await,
         JobKind::Import => run_import(store, &job, &progress).await,
+        JobKind::CertificationVerification => run_verification(store, &job, &progress).await,
         JobKind::PactCallback | JobKind::PactFetch | JobKind::PactSend => {
             match crate::pact::jobs::run(store, &job).await {
                 Ok(result) => store
@@ -203,6 +204,47 @@ pub async fn compute_model_version(
     options: &serde_json::Value,
     progress: Option<Arc<AtomicU64>>,
 ) -> Result<(zuji_calc::footprint::FootprintResult, Vec<i64>), String> {
+    let (db_ids, dbs) = current_databases(store).await.map_err(|e| e.to_string())?;
+    compute_with(store, version_id, options, progress, db_ids, dbs).await
+}
+
+/// Computes a stored model version with exactly these database versions (a verifier's
+/// recomputation uses the versions the footprint was computed with, current or not).
+pub async fn compute_model_version_with(
+    store: &Store,
+    version_id: i64,
+    options: &serde_json::Value,
+    database_version_ids: &[i64],
+) -> Result<zuji_calc::footprint::FootprintResult, String> {
+    let mut dbs = Vec::with_capacity(database_version_ids.len());
+    for id in database_version_ids {
+        dbs.push(
+            (*cached_database(store, *id)
+                .await
+                .map_err(|e| e.to_string())?)
+            .clone(),
+        );
+    }
+    let (result, _) = compute_with(
+        store,
+        version_id,
+        options,
+        None,
+        database_version_ids.to_vec(),
+        Arc::new(dbs),
+    )
+    .await?;
+    Ok(result)
+}
+
+async fn compute_with(
+    store: &Store,
+    version_id: i64,
+    options: &serde_json::Value,
+    progress: Option<Arc<AtomicU64>>,
+    db_ids: Vec<i64>,
+    dbs: Arc<Vec<LciDatabase>>,
+) -> Result<(zuji_calc::footprint::FootprintResult, Vec<i64>), String> {
     let version = store
         .model_version_by_id(&Viewer::System, version_id)
         .await
@@ -215,7 +257,6 @@ pub async fn compute_model_version(
         .unwrap_or("ar6")
         .to_string();
     let method = zuji_formats::default_db::gwp_table(&gwp_id)?;
-    let (db_ids, dbs) = current_databases(store).await.map_err(|e| e.to_string())?;
     let iterations = options
         .get("monte_carlo")
         .and_then(|v| v.as_u64())
@@ -272,6 +313,36 @@ async fn run_footprint(
         database_version_ids: db_ids,
     };
     store.complete_footprint_job(job, &new).await?;
+    Ok(())
+}
+
+/// A certification body's recomputation: the application's model version with the
+/// database versions and options its footprint was computed with; the fingerprint it
+/// gives is recorded on the application (a match verifies, a difference is a mismatch).
+async fn run_verification(
+    store: &Store,
+    job: &ClaimedJob,
+    progress: &Arc<AtomicU64>,
+) -> Result<(), JobError> {
+    let version_id = job
+        .payload
+        .get("model_version_id")
+        .and_then(|v| v.as_i64())
+        .ok_or_else(|| JobError::Failed("job payload lacks 'model_version_id'".into()))?;
+    let db_ids: Vec<i64> = job
+        .payload
+        .get("database_version_ids")
+        .and_then(|v| v.as_array())
+        .map(|a| a.iter().filter_map(|v| v.as_i64()).collect())
+        .ok_or_else(|| JobError::Failed("job payload lacks 'database_version_ids'".into()))?;
+    let options = job.payload.get("options").cloned().unwrap_or_default();
+    let result = compute_model_version_with(store, version_id, &options, &db_ids)
+        .await
+        .map_err(JobError::Failed)?;
+    progress.store(1f64.to_bits(), Ordering::Relaxed);
+    store
+        .complete_verification_job(job, &result.fingerprint.sha256)
+        .await?;
     Ok(())
 }
 

@@ -10,6 +10,7 @@ use zuji_server::{AppState, ServerConfig, app, bootstrap, worker};
 use zuji_store::{OrgKind, Role, Store, Viewer};
 
 const BRACKET: &str = include_str!("../../../examples/steel-bracket-worked-example.toml");
+const COIL: &str = include_str!("../../../examples/hot-rolled-steel-coil.toml");
 const PASSWORD: &str = "a long enough password";
 
 struct Api {
@@ -998,6 +999,191 @@ fn cases() -> Vec<Case> {
             r#"{"pf_id": "3a6c14a7-4deb-498a-b5ea-16ce2535b576", "process": "bracket", "replaces_dataset": "electricity/cn/national/2023/footprint"}"#,
             [404, 404, 404, 404, 404, 401],
         ),
+        // The trust layer. PCRs, the adopted-standards list and benchmarks are public to
+        // read; only the registry publishes.
+        c(M::GET, "/pcrs", "", "", [200, 200, 200, 200, 200, 200]),
+        c(
+            M::GET,
+            "/pcrs/{pcr_id}",
+            "",
+            "",
+            [200, 200, 200, 200, 200, 200],
+        ),
+        c(
+            M::GET,
+            "/pcrs/{pcr_id}/benchmarks",
+            "",
+            "",
+            [200, 200, 200, 200, 200, 200],
+        ),
+        c(
+            M::POST,
+            "/benchmarks",
+            "",
+            r#"{"pcr_id": "zuji:pcr:steel-hot-rolled-coil:draft", "pcr_version": "0.1.0", "period": "2025", "version": 1, "unit": "1 t", "values": {"default": 2400.0, "average": 2100.0, "advanced": 1900.0}, "method": {"method": "policy", "source": "matrix policy"}, "sample_size": null, "statistics": null, "source": "matrix policy", "published_at": "2026-11-21"}"#,
+            [403, 403, 403, 403, 201, 401],
+        ),
+        // After the registry's publication above.
+        c(
+            M::GET,
+            "/pcrs/{pcr_id}/benchmarks/latest",
+            "?period=2025",
+            "",
+            [200, 200, 200, 200, 200, 200],
+        ),
+        c(
+            M::GET,
+            "/adopted-standards",
+            "",
+            "",
+            [200, 200, 200, 200, 200, 200],
+        ),
+        c(
+            M::GET,
+            "/adopted-standards/versions",
+            "",
+            "",
+            [200, 200, 200, 200, 200, 200],
+        ),
+        c(
+            M::POST,
+            "/adopted-standards",
+            "",
+            r#"{"published": "2026-12-01", "changes": [{"change": "adopt", "code": "MATRIX-1", "title": {"zh-Hans": "矩阵", "zh-Hant": "矩陣", "en": "Matrix"}, "issuer": "test", "status": "adopted", "adopted_on": "2026-12-01", "source": "test"}]}"#,
+            [403, 403, 403, 403, 201, 401],
+        ),
+        // Certification: an enterprise applies for its own footprint; the application is
+        // seen by the parties and the registry; the body reviews it.
+        c(
+            M::POST,
+            "/certification/applications",
+            "",
+            r#"{"footprint_id": COIL_FOOTPRINT, "certification_body_org_id": CB_BODY, "pcr_id": "zuji:pcr:steel-hot-rolled-coil:draft"}"#,
+            [201, 403, 404, 403, 403, 401],
+        ),
+        c(
+            M::GET,
+            "/certification/applications",
+            "",
+            "",
+            [200, 200, 200, 200, 200, 401],
+        ),
+        c(
+            M::GET,
+            "/certification/applications/{id}",
+            "",
+            "",
+            [200, 200, 404, 200, 200, 401],
+        ),
+        c(
+            M::POST,
+            "/certification/applications/{id}/actions",
+            "",
+            r#"{"action": "start_document_review"}"#,
+            [403, 403, 404, 200, 403, 401],
+        ),
+        // Certificates are public to read; none is issued in this fixture.
+        c(
+            M::GET,
+            "/certificates",
+            "",
+            "",
+            [200, 200, 200, 200, 200, 200],
+        ),
+        c(
+            M::GET,
+            "/certificates/{id}",
+            "",
+            "",
+            [404, 404, 404, 404, 404, 404],
+        ),
+        c(
+            M::POST,
+            "/certificates/{id}/actions",
+            "",
+            r#"{"action": "suspend", "reason": "matrix"}"#,
+            [404, 404, 404, 404, 404, 401],
+        ),
+        c(
+            M::GET,
+            "/certificates/{id}/status",
+            "",
+            "",
+            [404, 404, 404, 404, 404, 404],
+        ),
+        // The body's recomputation of the application it is reviewing (started above).
+        c(
+            M::POST,
+            "/certification/applications/{id}/verification",
+            "",
+            "",
+            [403, 403, 404, 202, 403, 401],
+        ),
+        c(
+            M::GET,
+            "/footprints/{footprint_id}/pcr-check",
+            "?pcr_id=zuji:pcr:steel-hot-rolled-coil:draft",
+            "",
+            [200, 200, 404, 404, 404, 404],
+        ),
+        c(
+            M::POST,
+            "/pcrs/{pcr_id}/benchmarks/computed",
+            "",
+            r#"{"period": "2025"}"#,
+            [403, 403, 403, 403, 422, 401],
+        ),
+        // Labels: none is issued in this fixture (no certificate); reading is public.
+        c(
+            M::POST,
+            "/labels",
+            "",
+            r#"{"certificate_id": "CERT-999999"}"#,
+            [404, 403, 404, 404, 404, 401],
+        ),
+        c(M::GET, "/labels", "", "", [200, 200, 200, 200, 200, 200]),
+        c(
+            M::GET,
+            "/labels/{label_id}",
+            "",
+            "",
+            [404, 404, 404, 404, 404, 404],
+        ),
+        c(
+            M::GET,
+            "/labels/{label_id}/verification",
+            "",
+            "",
+            [404, 404, 404, 404, 404, 404],
+        ),
+        c(
+            M::GET,
+            "/labels/{label_id}/label.svg",
+            "",
+            "",
+            [404, 404, 404, 404, 404, 404],
+        ),
+        c(
+            M::GET,
+            "/labels/{label_id}/label.png",
+            "",
+            "",
+            [404, 404, 404, 404, 404, 404],
+        ),
+        c(
+            M::GET,
+            "/open/rankings/{pcr_id}",
+            "",
+            "",
+            [200, 200, 200, 200, 200, 200],
+        ),
+        c(
+            M::GET,
+            "/open/gtin/{gtin}",
+            "",
+            "",
+            [404, 404, 404, 404, 404, 404],
+        ),
     ]
 }
 
@@ -1031,7 +1217,7 @@ async fn authorisation_matrix_covers_every_operation() {
             .await
             .unwrap();
         user(s, "B", OrgKind::Enterprise, "b-admin@b.cn", Role::Admin).await;
-        user(s, "CB", OrgKind::Certifier, "certifier@c.cn", Role::Admin).await;
+        let cb = user(s, "CB", OrgKind::Certifier, "certifier@c.cn", Role::Admin).await;
         user(
             s,
             "Registry",
@@ -1077,6 +1263,47 @@ async fn authorisation_matrix_covers_every_operation() {
             )
             .await;
         let fid = job["result"]["footprint_id"].as_i64().expect("footprint");
+        // And A's application for certification of the hot-rolled coil (the bracket fits
+        // no bundled PCR) to the certification body.
+        s.ensure_bundled_pcrs().await.unwrap();
+        let (_, coil) = api
+            .call(
+                Method::POST,
+                "/products",
+                tokens[0].as_deref(),
+                "application/toml",
+                COIL.as_bytes().to_vec(),
+            )
+            .await;
+        let (_, coil_job) = api
+            .json(
+                Method::POST,
+                &format!("/products/{}/footprints", coil["product"]["id"]),
+                tokens[0].as_deref(),
+                json!({}),
+            )
+            .await;
+        drain(s).await;
+        let (_, coil_job) = api
+            .json(
+                Method::GET,
+                &format!("/jobs/{}", coil_job["id"]),
+                tokens[0].as_deref(),
+                Value::Null,
+            )
+            .await;
+        let coil_fid = coil_job["result"]["footprint_id"]
+            .as_i64()
+            .expect("coil footprint");
+        let (_, application) = api
+            .json(
+                Method::POST,
+                "/certification/applications",
+                tokens[0].as_deref(),
+                json!({"footprint_id": coil_fid, "certification_body_org_id": cb, "pcr_id": "zuji:pcr:steel-hot-rolled-coil:draft"}),
+            )
+            .await;
+        let app_id = application["id"].as_str().expect("application").to_string();
         let version_id = s.current_database_versions().await.unwrap()[0].id;
         let client = s
             .create_api_client(
@@ -1111,6 +1338,13 @@ async fn authorisation_matrix_covers_every_operation() {
                     .replace("{name}", "matrix-db")
                     .replace("{client_id}", &client.client.client_id)
                     .replace("{pf_id}", "00000000-0000-0000-0000-000000000000")
+                    .replace("{pcr_id}", "zuji:pcr:steel-hot-rolled-coil:draft")
+                    .replace(
+                        "/certification/applications/{id}",
+                        &format!("/certification/applications/{app_id}"),
+                    )
+                    .replace("{label_id}", "LBL-999999")
+                    .replace("{gtin}", "6901234567892")
                     .replace("{id}", "999999");
                 let uri = format!("{path}{}", case.query);
                 let (ct, body): (&str, Vec<u8>) = match case.body {
@@ -1136,7 +1370,9 @@ async fn authorisation_matrix_covers_every_operation() {
                     "" => ("application/json", Vec::new()),
                     b => (
                         "application/json",
-                        b.replace("CALLER", who)
+                        b.replace("COIL_FOOTPRINT", &coil_fid.to_string())
+                            .replace("CB_BODY", &cb.to_string())
+                            .replace("CALLER", who)
                             .replace("ORG", &a.to_string())
                             .replace("FID", &fid.to_string())
                             .into_bytes(),

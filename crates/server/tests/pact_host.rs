@@ -139,10 +139,20 @@ async fn drain(store: &Store) {
 
 /// A computed footprint of a new product of `org` (the bracket, named `name`).
 async fn computed(store: &Store, org: i64, name: &str) -> i64 {
+    computed_model(
+        store,
+        org,
+        name,
+        &BRACKET.replace("Steel bracket (worked example)", name),
+        "metal-part",
+    )
+    .await
+}
+
+async fn computed_model(store: &Store, org: i64, name: &str, model: &str, category: &str) -> i64 {
     let v = acting(org);
-    let model = BRACKET.replace("Steel bracket (worked example)", name);
     let loaded = zuji_formats::product_model::parse_product_model(
-        &model,
+        model,
         zuji_formats::product_model::ModelFormat::Toml,
         "bracket.toml",
     )
@@ -151,7 +161,7 @@ async fn computed(store: &Store, org: i64, name: &str) -> i64 {
         .create_product(
             &v,
             name,
-            "metal-part",
+            category,
             None,
             NewModelVersion {
                 model_json: zuji_formats::product_model::to_json(&loaded.model),
@@ -753,7 +763,7 @@ async fn pact_endpoints_are_refused_over_plain_http() {
 
 #[tokio::test]
 async fn certified_footprints_carry_their_verification() {
-    use zuji_trust::certification::{ApplicationAction, ApplicationRequest, PcrRef};
+    use zuji_trust::certification::ApplicationAction;
     for t in zuji_store::testing::both().await {
         let s = &t.store;
         bootstrap::ensure_default_database(s).await.unwrap();
@@ -770,23 +780,25 @@ async fn certified_footprints_carry_their_verification() {
             user_id: None,
             scopes: vec![Scope::Read, Scope::Write],
         };
-        let fp_id = computed(s, owner, "Certified bracket").await;
-        let fp = s.get_footprint(&acting(owner), fp_id).await.unwrap();
+        // A product its PCR accepts: the hot-rolled coil under the steel PCR.
+        let fp_id = computed_model(
+            s,
+            owner,
+            "Certified coil",
+            include_str!("../../../examples/hot-rolled-steel-coil.toml"),
+            "steel-hot-rolled",
+        )
+        .await;
         let app = s
             .apply_for_certification(
                 &acting(owner),
-                ApplicationRequest {
-                    product_id: fp.product_id.to_string(),
-                    model_version_id: fp.model_version_id.to_string(),
-                    footprint_fingerprint: fp.fingerprint.trim_start_matches("sha256:").into(),
-                    pcr: PcrRef {
-                        id: "zuji:pcr:battery-pack:draft".into(),
-                        version: "0.1.0".into(),
-                    },
+                zuji_store::ApplicationInput {
+                    footprint_id: fp_id,
+                    certification_body_org_id: body,
+                    pcr_id: "zuji:pcr:steel-hot-rolled-coil:draft".into(),
+                    pcr_version: None,
                     documents: vec![],
-                    certification_body_org_id: body.to_string(),
                     previous_certificate_id: None,
-                    pcr_missed_mandatory: vec![],
                 },
             )
             .await
@@ -796,18 +808,25 @@ async fn certified_footprints_carry_their_verification() {
             ApplicationAction::CompleteDocumentReview {
                 note: "records reviewed".into(),
             },
-            ApplicationAction::VerifyFootprint {
-                recomputed_fingerprint: fp.fingerprint.trim_start_matches("sha256:").into(),
-            },
-            ApplicationAction::Approve {
-                certificate_id: String::new(),
-                pcr_missed_mandatory: vec![],
-            },
         ] {
             s.act_on_application(&certifier, &app.id, step)
                 .await
                 .unwrap();
         }
+        s.request_footprint_verification(&certifier, &app.id)
+            .await
+            .unwrap();
+        drain(s).await;
+        s.act_on_application(
+            &certifier,
+            &app.id,
+            ApplicationAction::Approve {
+                certificate_id: String::new(),
+                pcr_missed_mandatory: vec![],
+            },
+        )
+        .await
+        .unwrap();
         let published = publish_footprint(
             s,
             &acting(owner),

@@ -26,14 +26,14 @@ pub enum StoreError {
 }
 
 impl StoreError {
-    pub(crate) fn not_found(kind: &'static str, id: impl ToString) -> StoreError {
+    pub fn not_found(kind: &'static str, id: impl ToString) -> StoreError {
         StoreError::NotFound {
             kind,
             id: id.to_string(),
         }
     }
 
-    pub(crate) fn invalid(field: &str, problem: impl Into<String>) -> StoreError {
+    pub fn invalid(field: &str, problem: impl Into<String>) -> StoreError {
         StoreError::Invalid {
             field: field.into(),
             problem: problem.into(),

@@ -25,6 +25,9 @@ pub enum JobKind {
     PactFetch,
     /// Send a footprint request to a PACT partner.
     PactSend,
+    /// Recompute a footprint under certification with the exact databases it used, and
+    /// record the fingerprint the recomputation gives on the application.
+    CertificationVerification,
 }
 
 impl JobKind {
@@ -35,6 +38,7 @@ impl JobKind {
             JobKind::PactCallback => "pact_callback",
             JobKind::PactFetch => "pact_fetch",
             JobKind::PactSend => "pact_send",
+            JobKind::CertificationVerification => "certification_verification",
         }
     }
 
@@ -42,7 +46,7 @@ impl JobKind {
     /// three days (the spec allows a partner that long to be unreachable).
     pub fn max_attempts(self) -> i64 {
         match self {
-            JobKind::Footprint | JobKind::Import => 3,
+            JobKind::Footprint | JobKind::Import | JobKind::CertificationVerification => 3,
             JobKind::PactCallback | JobKind::PactFetch | JobKind::PactSend => 20,
         }
     }
@@ -52,7 +56,9 @@ impl JobKind {
     /// 19 waits between 20 attempts add up to about 62.5 hours.
     pub fn retry_delay_ms(self, failed_attempts: i64) -> i64 {
         match self {
-            JobKind::Footprint | JobKind::Import => 1000 * failed_attempts,
+            JobKind::Footprint | JobKind::Import | JobKind::CertificationVerification => {
+                1000 * failed_attempts
+            }
             JobKind::PactCallback | JobKind::PactFetch | JobKind::PactSend => {
                 let doublings = (failed_attempts - 1).clamp(0, 20) as u32;
                 (30_000i64 << doublings).min(6 * 3_600_000)
@@ -67,6 +73,7 @@ impl JobKind {
             "pact_callback" => Ok(JobKind::PactCallback),
             "pact_fetch" => Ok(JobKind::PactFetch),
             "pact_send" => Ok(JobKind::PactSend),
+            "certification_verification" => Ok(JobKind::CertificationVerification),
             _ => Err(StoreError::invalid(
                 "kind",
                 format!("'{s}' is not a job kind"),

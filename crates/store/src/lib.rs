@@ -47,8 +47,9 @@ pub use pact::{
 pub use page::{Page, PageRequest, SortOrder};
 pub use products::{ModelVersion, NewModelVersion, Product, ProductFilter};
 pub use trust::{
-    ApplicationFilter, ApplicationOutcome, CertificateFilter, CertificateOutcome, LOG_ENTRIES_MAX,
-    REGISTRY_KEY_OWNER, StoredApplication, StoredBenchmark, StoredCertificate, StoredPcr,
+    ApplicationFilter, ApplicationInput, ApplicationOutcome, CertificateFilter, CertificateOutcome,
+    LOG_ENTRIES_MAX, REGISTRY_KEY_OWNER, RankedProduct, StoredApplication, StoredBenchmark,
+    StoredCertificate, StoredLabel, StoredPcr, certificate_statement,
 };
 
 use sqlx::Any;
@@ -69,6 +70,10 @@ pub enum Backend {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// The passphrase the organisations' signing keys are encrypted with (the server's
+    /// configuration); without it nothing can be signed, so certificates and labels
+    /// cannot be issued.
+    signing_passphrase: Option<std::sync::Arc<str>>,
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
@@ -118,7 +123,28 @@ impl Store {
                 sqlx::query(pragma).execute(&pool).await?;
             }
         }
-        Ok(Store { pool, backend })
+        Ok(Store {
+            pool,
+            backend,
+            signing_passphrase: None,
+        })
+    }
+
+    /// The same store, signing certificates, labels and tree heads with keys encrypted
+    /// under `passphrase`.
+    pub fn with_signing_passphrase(mut self, passphrase: &str) -> Store {
+        self.signing_passphrase = Some(passphrase.into());
+        self
+    }
+
+    /// The signing passphrase, or why nothing can be signed.
+    pub(crate) fn signing_passphrase(&self) -> Result<&str, StoreError> {
+        self.signing_passphrase.as_deref().ok_or_else(|| {
+            StoreError::invalid(
+                "signing",
+                "this platform has no signing passphrase configured (ZUJI_SIGNING_PASSPHRASE, --signing-passphrase-file, or DATA_DIR/keys/signing-passphrase), so it cannot sign certificates, labels or tree heads",
+            )
+        })
     }
 
     /// Connects and applies every pending migration.

@@ -10,6 +10,9 @@ pub struct TestStore {
     _dir: Option<tempfile::TempDir>,
 }
 
+/// The signing passphrase of test stores (certificates and labels are signed).
+pub const TEST_SIGNING_PASSPHRASE: &str = "test stores sign with this passphrase";
+
 /// The PostgreSQL server the tests use (`ZUJI_TEST_POSTGRES` overrides it).
 pub fn postgres_url() -> String {
     std::env::var("ZUJI_TEST_POSTGRES")
@@ -20,7 +23,10 @@ pub fn postgres_url() -> String {
 pub async fn sqlite() -> TestStore {
     let dir = tempfile::tempdir().expect("temp dir");
     let url = format!("sqlite:{}", dir.path().join("zuji.sqlite").display());
-    let store = Store::open(&url).await.expect("SQLite store opens");
+    let store = Store::open(&url)
+        .await
+        .expect("SQLite store opens")
+        .with_signing_passphrase(TEST_SIGNING_PASSPHRASE);
     TestStore {
         store,
         name: "sqlite",
@@ -64,7 +70,10 @@ pub async fn postgres() -> TestStore {
     admin.close().await.ok();
     let sep = if base.contains('?') { '&' } else { '?' };
     let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
-    let store = Store::open(&url).await.expect("PostgreSQL store opens");
+    let store = Store::open(&url)
+        .await
+        .expect("PostgreSQL store opens")
+        .with_signing_passphrase(TEST_SIGNING_PASSPHRASE);
     TestStore {
         store,
         name: "postgres",
@@ -92,6 +101,21 @@ pub async fn both() -> Vec<TestStore> {
 pub async fn expire_all_tokens(store: &Store) -> Result<(), StoreError> {
     sqlx::query("UPDATE tokens SET expires_at = $1")
         .bind(crate::now_ms() - 1)
+        .execute(&store.pool)
+        .await?;
+    Ok(())
+}
+
+/// Rewrites a stored model version's JSON behind the platform's back (model versions are
+/// immutable through the API), so tests can show that a recomputation detects it.
+pub async fn tamper_model_version(
+    store: &Store,
+    model_version_id: i64,
+    model_json: &str,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE model_versions SET model_json = $1 WHERE id = $2")
+        .bind(model_json)
+        .bind(model_version_id)
         .execute(&store.pool)
         .await?;
     Ok(())

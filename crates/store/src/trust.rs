@@ -24,16 +24,19 @@
 
 mod benchmarks;
 mod certification;
+mod evidence;
 mod keys;
+mod labels;
 mod log;
 mod pcrs;
 
 pub use benchmarks::StoredBenchmark;
 pub use certification::{
-    ApplicationFilter, ApplicationOutcome, CertificateFilter, CertificateOutcome,
-    StoredApplication, StoredCertificate,
+    ApplicationFilter, ApplicationInput, ApplicationOutcome, CertificateFilter, CertificateOutcome,
+    StoredApplication, StoredCertificate, certificate_statement,
 };
 pub use keys::REGISTRY_KEY_OWNER;
+pub use labels::{RankedProduct, StoredLabel};
 pub use log::LOG_ENTRIES_MAX;
 pub use pcrs::StoredPcr;
 

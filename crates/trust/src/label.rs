@@ -24,6 +24,7 @@
 mod number;
 mod payload;
 mod png;
+mod scan;
 mod strings;
 mod svg;
 
@@ -33,6 +34,7 @@ pub use payload::{
     VerifiedLabel, apply_status, decode_qr_payload, encode_qr_payload, verify_offline, verify_url,
 };
 pub use png::{LabelFonts, render_png, render_png_with};
+pub use scan::{QrScan, read_qr_codes_png, read_qr_codes_svg, scan_png, scan_svg};
 pub use strings::Lang;
 pub use svg::{LabelSize, qr_version, render_svg};
 

@@ -35,8 +35,9 @@ pub enum EntryKind {
     BenchmarkPublished,
 }
 
-/// One log entry. `subject` is the certificate, label or benchmark id; `body` is
-/// the record itself (typically the signed statement).
+/// One log entry. `subject` is the certificate, label or benchmark id; `body` is what
+/// the entry records (docs/transparency-log.md, "Entry bodies": a certificate's change,
+/// a label with its signature, a benchmark).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LogEntry {
     pub index: u64,

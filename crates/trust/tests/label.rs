@@ -4,7 +4,6 @@
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use proptest::prelude::*;
-use resvg::tiny_skia::Pixmap;
 use std::path::PathBuf;
 use zuji_model::product::SystemBoundary;
 use zuji_trust::certification::PcrRef;
@@ -95,21 +94,7 @@ fn output_dir() -> PathBuf {
 
 /// Reads every QR code in a PNG from its pixels (composited on white, as printed).
 fn read_qr_codes(png: &[u8]) -> Vec<String> {
-    let pixmap = Pixmap::decode_png(png).unwrap();
-    let (w, h) = (pixmap.width() as usize, pixmap.height() as usize);
-    let pixels = pixmap.pixels();
-    let mut image = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| {
-        // Premultiplied RGBA over white: c + (255 − a).
-        let p = pixels[y * w + x];
-        let white = 255 - u16::from(p.alpha());
-        let lum = (u16::from(p.red()) * 3 + u16::from(p.green()) * 6 + u16::from(p.blue())) / 10;
-        (lum + white).min(255) as u8
-    });
-    image
-        .detect_grids()
-        .into_iter()
-        .map(|grid| grid.decode().expect("a detected grid decodes").1)
-        .collect()
+    zuji_trust::label::read_qr_codes_png(png).unwrap()
 }
 
 fn tamper_value(qr: &str, from: &str, to: &str) -> String {

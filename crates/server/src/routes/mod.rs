@@ -1,8 +1,12 @@
 //! The REST API under `/api/v1`.
 
 pub mod accounts;
+pub mod benchmarks;
+pub mod certification;
 pub mod databases;
 pub mod footprints;
+pub mod labels;
+pub mod pcrs;
 pub mod products;
 
 use crate::pact::workspace as pact;
@@ -108,4 +112,58 @@ pub fn api_router() -> Router<AppState> {
         .route("/pact/supplier-footprints", get(pact::list_supplier))
         .route("/pact/supplier-footprints/affected", get(pact::affected))
         .route("/products/{product_id}/supplier-links", post(pact::link))
+        .route("/pcrs", get(pcrs::list))
+        .route("/pcrs/{pcr_id}", get(pcrs::get))
+        .route("/pcrs/{pcr_id}/benchmarks", get(benchmarks::list))
+        .route("/pcrs/{pcr_id}/benchmarks/latest", get(benchmarks::latest))
+        .route(
+            "/pcrs/{pcr_id}/benchmarks/computed",
+            post(benchmarks::compute),
+        )
+        .route("/benchmarks", post(benchmarks::publish))
+        .route(
+            "/adopted-standards",
+            get(pcrs::adopted_standards).post(pcrs::publish_adopted_standards),
+        )
+        .route(
+            "/adopted-standards/versions",
+            get(pcrs::adopted_standards_versions),
+        )
+        .route(
+            "/certification/applications",
+            get(certification::list_applications).post(certification::apply),
+        )
+        .route(
+            "/certification/applications/{id}",
+            get(certification::get_application),
+        )
+        .route(
+            "/certification/applications/{id}/actions",
+            post(certification::act_on_application),
+        )
+        .route("/certificates", get(certification::list_certificates))
+        .route("/certificates/{id}", get(certification::get_certificate))
+        .route(
+            "/certificates/{id}/actions",
+            post(certification::act_on_certificate),
+        )
+        .route(
+            "/certificates/{id}/status",
+            get(certification::certificate_status),
+        )
+        .route(
+            "/certification/applications/{id}/verification",
+            post(labels::request_verification),
+        )
+        .route(
+            "/footprints/{footprint_id}/pcr-check",
+            get(labels::pcr_check),
+        )
+        .route("/labels", get(labels::list).post(labels::issue))
+        .route("/labels/{label_id}", get(labels::get))
+        .route("/labels/{label_id}/verification", get(labels::verification))
+        .route("/labels/{label_id}/label.svg", get(labels::svg))
+        .route("/labels/{label_id}/label.png", get(labels::png))
+        .route("/open/rankings/{pcr_id}", get(labels::ranking))
+        .route("/open/gtin/{gtin}", get(labels::gtin))
 }

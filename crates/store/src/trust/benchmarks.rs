@@ -3,13 +3,15 @@
 //! publishes it here; each publication is a new version per PCR and period, never an
 //! edit, and is appended to the transparency log.
 
+use super::certification::certificate_view;
 use super::log::append;
 use super::{now_seconds, stored_json, to_json};
 use crate::audit::record;
 use crate::{OrgKind, Scope, Store, StoreError, Viewer, now_ms};
 use serde::Serialize;
 use serde_json::json;
-use zuji_trust::benchmark::BenchmarkVersion;
+use zuji_trust::benchmark::{self, BenchmarkVersion};
+use zuji_trust::certification::CertificateStatus;
 use zuji_trust::log::EntryKind;
 
 /// A published benchmark and where the log records its publication.
@@ -127,6 +129,64 @@ impl Store {
             published_by_org: viewer.org_id(),
             created_at,
         })
+    }
+
+    /// The registry computes a PCR's benchmark for a period from the certified
+    /// footprints and publishes it as the next version: the sample is every certificate
+    /// in force now whose scope is this PCR (its current version) and whose footprint's
+    /// reference period begins with `period` (e.g. `2024` takes `2024` and `2024-01/12`),
+    /// each contributing its certified total; the PCR's method sets the statistics and
+    /// the minimum sample ([`zuji_trust::benchmark::compute`]). Refused, naming the
+    /// sample size, below the minimum. The registry operator only (write scope).
+    pub async fn publish_computed_benchmark(
+        &self,
+        viewer: &Viewer,
+        pcr_id: &str,
+        period: &str,
+    ) -> Result<StoredBenchmark, StoreError> {
+        viewer.require(Scope::Write)?;
+        viewer.require_kind(OrgKind::Registry)?;
+        if period.trim().is_empty() {
+            return Err(StoreError::invalid(
+                "period",
+                "the period must not be empty",
+            ));
+        }
+        let pcr = self.get_pcr(pcr_id, None).await?.pcr;
+        let ids: Vec<String> =
+            sqlx::query_scalar("SELECT id FROM certificates WHERE status = 'valid' ORDER BY seq")
+                .fetch_all(&self.pool)
+                .await?;
+        let now = zuji_trust::certification::Timestamp(now_seconds());
+        let mut totals = Vec::new();
+        for id in ids {
+            let view = certificate_view(self, &id).await?;
+            let scope = view.certificate.scope();
+            if scope.pcr.id != pcr.id
+                || scope.pcr.version != pcr.version
+                || view.certificate.status_at(now) != CertificateStatus::Valid
+            {
+                continue;
+            }
+            let footprint = self
+                .footprint_with_fingerprint(view.model_version_id, &scope.footprint_fingerprint)
+                .await?;
+            let reference = footprint
+                .result
+                .pointer("/product/reference_period")
+                .and_then(|v| v.as_str())
+                .unwrap_or_default();
+            if reference.starts_with(period.trim()) {
+                totals.push(footprint.total);
+            }
+        }
+        let next = self
+            .latest_benchmark(&pcr.id, period.trim())
+            .await?
+            .map_or(1, |b| b.benchmark.version + 1);
+        let benchmark = benchmark::compute(&pcr, period.trim(), next, &totals, &now.to_string())
+            .map_err(|e| StoreError::invalid("benchmark", e.to_string()))?;
+        self.publish_benchmark(viewer, benchmark).await
     }
 
     /// The latest version of the benchmark of a PCR for a period, if any. Public.

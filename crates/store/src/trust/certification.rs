@@ -20,15 +20,16 @@ use super::{
     seconds_to_ms, stored_json, to_json,
 };
 use crate::audit::record;
-use crate::{OrgKind, Page, PageRequest, Scope, Store, StoreError, Viewer, now_ms};
+use crate::{ClaimedJob, OrgKind, Page, PageRequest, Scope, Store, StoreError, Viewer, now_ms};
 use serde::Serialize;
 use serde_json::{Value, json};
 use sqlx::{Any, Transaction};
 use zuji_trust::certification::{
     Application, ApplicationAction, ApplicationRequest, ApplicationStatus, Certificate,
-    CertificateAction, CertificateScope, CertificateStatus, CertificationRules, Timestamp,
-    approve_recertification,
+    CertificateAction, CertificateScope, CertificateStatus, CertificationRules, PcrRef,
+    SupportingDocument, Timestamp, approve_recertification,
 };
+use zuji_trust::keys::{self, SignedStatement, SigningKeyPair};
 use zuji_trust::log::EntryKind;
 
 /// A stored application.
@@ -62,6 +63,9 @@ pub struct StoredCertificate {
     pub status: CertificateStatus,
     /// The status the history records.
     pub recorded_status: CertificateStatus,
+    /// Why the certificate is not in force: the reason given for the suspension,
+    /// withdrawal or supersession; `None` while valid and for an expiry by date. Public.
+    pub status_reason: Option<String>,
     pub scope: CertificateScope,
     /// Unix milliseconds, as `valid_until` (exclusive).
     pub issued_at: i64,
@@ -72,6 +76,10 @@ pub struct StoredCertificate {
     /// The whole record (history, surveillance, suspension): for the holder, the issuing
     /// body and the registry; `None` for everyone else.
     pub certificate: Option<Certificate>,
+    /// The certificate as issued, signed by the certification body's key
+    /// ([`certificate_statement`]); public. `None` only for certificates issued before
+    /// certificates were signed.
+    pub signed: Option<SignedStatement>,
 }
 
 /// What an action on an application produced.
@@ -91,6 +99,28 @@ pub struct CertificateOutcome {
     /// The index of the log entry a suspension, reinstatement, withdrawal or expiry
     /// appended (surveillance is not logged).
     pub log_index: Option<u64>,
+}
+
+/// What an enterprise sends to apply for certification (see
+/// [`Store::apply_for_certification`]).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ApplicationInput {
+    /// The stored footprint to certify: its product, model version and fingerprint.
+    pub footprint_id: i64,
+    /// The certification body applied to (an organisation of kind certifier).
+    pub certification_body_org_id: i64,
+    pub pcr_id: String,
+    /// The PCR version; the latest stored when absent.
+    #[serde(default)]
+    pub pcr_version: Option<String>,
+    /// Supporting documents: name and SHA-256 of the content.
+    #[serde(default)]
+    #[schema(value_type = Vec<Object>)]
+    pub documents: Vec<SupportingDocument>,
+    /// For a re-certification: the certificate the new one will supersede.
+    #[serde(default)]
+    pub previous_certificate_id: Option<String>,
 }
 
 /// Filters for [`Store::list_applications`].
@@ -113,10 +143,9 @@ pub struct CertificateFilter {
 type AppRow = (String, i64, i64, i64, i64, i64, String, i64, i64);
 const APP_COLS: &str = "id, product_id, model_version_id, enterprise_org_id, body_org_id, revision, application_json, created_at, updated_at";
 
-/// id, product, model version, enterprise, body, revision, JSON.
-type CertRow = (String, i64, i64, i64, i64, i64, String);
-const CERT_COLS: &str =
-    "id, product_id, model_version_id, enterprise_org_id, body_org_id, revision, certificate_json";
+/// id, product, model version, enterprise, body, revision, JSON, signed JSON.
+type CertRow = (String, i64, i64, i64, i64, i64, String, Option<String>);
+const CERT_COLS: &str = "id, product_id, model_version_id, enterprise_org_id, body_org_id, revision, certificate_json, signed_json";
 
 fn application_from(row: AppRow) -> Result<StoredApplication, StoreError> {
     let (id, product_id, model_version_id, enterprise, body, revision, json, created, updated) =
@@ -144,6 +173,7 @@ fn application_from(row: AppRow) -> Result<StoredApplication, StoreError> {
 struct CertRecord {
     row: CertRow,
     certificate: Certificate,
+    signed: Option<SignedStatement>,
 }
 
 fn certificate_record(row: CertRow) -> Result<CertRecord, StoreError> {
@@ -152,23 +182,48 @@ fn certificate_record(row: CertRow) -> Result<CertRecord, StoreError> {
     certificate
         .check_integrity()
         .map_err(|e| StoreError::invalid(&format!("certificates[{}]", row.0), e.to_string()))?;
-    Ok(CertRecord { row, certificate })
+    let signed = match &row.7 {
+        Some(text) => Some(stored_json(
+            text,
+            &format!("certificates[{}].signed_json", row.0),
+        )?),
+        None => None,
+    };
+    Ok(CertRecord {
+        row,
+        certificate,
+        signed,
+    })
 }
 
 impl CertRecord {
     /// The certificate as `viewer` may see it at `now` (Unix seconds).
     fn view(self, viewer: &Viewer, now: i64) -> StoredCertificate {
-        let (id, product_id, model_version_id, enterprise, body, revision, _) = self.row;
+        let (id, product_id, model_version_id, enterprise, body, revision, _, _) = self.row;
         let full = sees_record(viewer, enterprise, body);
         let c = self.certificate;
+        let status = c.status_at(Timestamp(now));
+        // Why it is not in force: the reason of the change that put it in its recorded
+        // status (an expiry by date alone has none). Public, as the log entry is.
+        let status_reason = match status {
+            CertificateStatus::Valid => None,
+            _ if status != c.recorded_status() => None,
+            _ => c
+                .history()
+                .last()
+                .map(|e| e.reason.clone())
+                .filter(|r| !r.trim().is_empty()),
+        };
         StoredCertificate {
-            status: c.status_at(Timestamp(now)),
+            status,
+            status_reason,
             recorded_status: c.recorded_status(),
             scope: c.scope().clone(),
             issued_at: seconds_to_ms(c.issued_at().unix_seconds()),
             valid_until: seconds_to_ms(c.valid_until().unix_seconds()),
             application_id: full.then(|| c.application_id().to_string()),
             certificate: full.then_some(c),
+            signed: self.signed,
             id,
             product_id,
             model_version_id,
@@ -242,18 +297,62 @@ where
     certificate_record(row.ok_or_else(|| StoreError::not_found("certificate", id))?)
 }
 
+/// What a certificate's signature covers: the certificate as issued. Later changes of
+/// status are not re-signed; they are entries of the transparency log, whose tree heads
+/// the registry signs.
+pub fn certificate_statement(c: &Certificate) -> Value {
+    json!({
+        "type": "zuji.certificate.v1",
+        "certificate_id": c.id(),
+        "holder_org_id": c.holder_org_id(),
+        "certification_body_org_id": c.certification_body_org_id(),
+        "scope": c.scope(),
+        "issued_at": c.issued_at(),
+        "valid_until": c.valid_until(),
+        "supersedes": c.supersedes(),
+    })
+}
+
+fn sign_certificate(key: &SigningKeyPair, c: &Certificate) -> Result<SignedStatement, StoreError> {
+    keys::sign_serializable(key, &certificate_statement(c), c.issued_at().unix_seconds())
+        .map_err(|e| StoreError::invalid("certificate signature", e.to_string()))
+}
+
+/// A stored certificate's record with the store ids it names, for the store's own
+/// decisions (labels, rankings); no viewer's cut.
+pub(crate) struct CertificateView {
+    pub certificate: Certificate,
+    pub product_id: i64,
+    pub model_version_id: i64,
+    pub body_org_id: i64,
+}
+
+pub(crate) async fn certificate_view(
+    store: &Store,
+    id: &str,
+) -> Result<CertificateView, StoreError> {
+    let r = fetch_certificate(&store.pool, id).await?;
+    Ok(CertificateView {
+        product_id: r.row.1,
+        model_version_id: r.row.2,
+        body_org_id: r.row.4,
+        certificate: r.certificate,
+    })
+}
+
 /// Inserts a newly issued certificate and appends its `certificate_issued` log entry.
 async fn insert_certificate(
     tx: &mut Transaction<'_, Any>,
     cert: &Certificate,
+    signed: &SignedStatement,
     seq: i64,
     app: &StoredApplication,
     model_version_id: i64,
 ) -> Result<u64, StoreError> {
     let now = now_ms();
     sqlx::query(
-        "INSERT INTO certificates (id, seq, application_id, product_id, model_version_id, enterprise_org_id, body_org_id, status, issued_at, valid_until, revision, certificate_json, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $12, $12)",
+        "INSERT INTO certificates (id, seq, application_id, product_id, model_version_id, enterprise_org_id, body_org_id, status, issued_at, valid_until, revision, certificate_json, created_at, updated_at, signed_json)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $12, $12, $13)",
     )
     .bind(cert.id())
     .bind(seq)
@@ -267,6 +366,7 @@ async fn insert_certificate(
     .bind(seconds_to_ms(cert.valid_until().unix_seconds()))
     .bind(to_json(cert, "certificate")?)
     .bind(now)
+    .bind(to_json(signed, "signed certificate")?)
     .execute(&mut **tx)
     .await
     .map_err(|e| StoreError::conflict_or(e, "certificate", cert.id()))?;
@@ -309,18 +409,63 @@ async fn update_certificate(
 
 impl Store {
     /// An enterprise applies for certification of one of its products: an editor or
-    /// administrator (write scope) of the owning enterprise. `request` names store rows
-    /// by id in decimal: the product, one of its model versions, and a certification body
-    /// (an organisation of kind certifier); its PCR must be stored. The id (`APP-…`) is
-    /// minted here; the rules are the trust crate's defaults. Refused, with the reason,
-    /// when the PCR conformance check reported missed mandatory items.
+    /// administrator (write scope) of the owning enterprise. The application names a
+    /// stored footprint; the store takes the product, the model version and the
+    /// fingerprint from it and runs the PCR conformance check itself, so neither comes
+    /// from the client. The certification body must be an organisation of kind
+    /// certifier and the PCR must be stored. The id (`APP-…`) is minted here; the rules
+    /// are the trust crate's defaults. Refused, naming every missed item, when the check
+    /// reports a mandatory requirement missed.
     pub async fn apply_for_certification(
         &self,
         viewer: &Viewer,
-        request: ApplicationRequest,
+        input: ApplicationInput,
     ) -> Result<StoredApplication, StoreError> {
         viewer.require(Scope::Write)?;
         viewer.require_kind(OrgKind::Enterprise)?;
+        let footprint = self.get_footprint(viewer, input.footprint_id).await?;
+        if footprint.summary_only {
+            return Err(StoreError::Forbidden(format!(
+                "footprint {} belongs to another organisation; only its owner applies for its certification",
+                input.footprint_id
+            )));
+        }
+        let pcr = self
+            .get_pcr(&input.pcr_id, input.pcr_version.as_deref())
+            .await
+            .map_err(|_| {
+                StoreError::invalid(
+                    "pcr_id",
+                    format!(
+                        "no PCR {}{} is stored",
+                        input.pcr_id,
+                        input
+                            .pcr_version
+                            .as_deref()
+                            .map(|v| format!(" version {v}"))
+                            .unwrap_or_default()
+                    ),
+                )
+            })?
+            .pcr;
+        let report = self.conformance_of(&footprint, &pcr).await?;
+        let request = ApplicationRequest {
+            product_id: footprint.product_id.to_string(),
+            model_version_id: footprint.model_version_id.to_string(),
+            footprint_fingerprint: footprint.fingerprint.clone(),
+            pcr: PcrRef {
+                id: pcr.id.clone(),
+                version: pcr.version.clone(),
+            },
+            documents: input.documents,
+            certification_body_org_id: input.certification_body_org_id.to_string(),
+            previous_certificate_id: input.previous_certificate_id,
+            pcr_missed_mandatory: report
+                .blocking()
+                .iter()
+                .map(|i| format!("{}: {}", i.key, i.detail))
+                .collect(),
+        };
         let org_id = viewer.org_id().ok_or_else(|| {
             StoreError::Forbidden("only an enterprise applies for certification".into())
         })?;
@@ -354,17 +499,6 @@ impl Store {
                 ),
             ));
         }
-        self.get_pcr(&request.pcr.id, Some(&request.pcr.version))
-            .await
-            .map_err(|_| {
-                StoreError::invalid(
-                    "pcr",
-                    format!(
-                        "no PCR {} version {} is stored",
-                        request.pcr.id, request.pcr.version
-                    ),
-                )
-            })?;
         if let Some(previous) = &request.previous_certificate_id {
             let prev = fetch_certificate(&self.pool, previous).await.map_err(|_| {
                 StoreError::invalid(
@@ -446,31 +580,99 @@ impl Store {
     /// appends its `certificate_issued` log entry in the same transaction; approving a
     /// re-certification also supersedes the previous certificate. Organisations other
     /// than the two parties and the registry get `NotFound`.
+    ///
+    /// The figures a decision rests on are the store's own: the footprint is verified only
+    /// by a recomputation job ([`Store::request_footprint_verification`]), so a
+    /// `verify_footprint` action from a caller is refused; an approval's PCR check is run
+    /// here on the stored footprint, whatever list the caller sent; and a response to
+    /// corrections naming a new model version takes that version's newest computed
+    /// footprint. The certificate an approval issues is signed with the certification
+    /// body's key.
     pub async fn act_on_application(
         &self,
         viewer: &Viewer,
         id: &str,
         action: ApplicationAction,
     ) -> Result<ApplicationOutcome, StoreError> {
+        if let ApplicationAction::VerifyFootprint { .. } = action {
+            return Err(StoreError::invalid(
+                "action",
+                format!(
+                    "verify_footprint is recorded by the platform's recomputation of the footprint, not sent: request it with POST /api/v1/certification/applications/{id}/verification"
+                ),
+            ));
+        }
+        self.act_on_application_in(viewer, id, action, None).await
+    }
+
+    /// [`Store::act_on_application`] for the store's own callers, with the job (a
+    /// verification) whose completion commits with the action.
+    pub(crate) async fn act_on_application_in(
+        &self,
+        viewer: &Viewer,
+        id: &str,
+        action: ApplicationAction,
+        job: Option<&ClaimedJob>,
+    ) -> Result<ApplicationOutcome, StoreError> {
         let actor = actor_of(viewer)?;
         let stored = self.get_application(viewer, id).await?;
-        if let ApplicationAction::RespondToCorrections {
-            model_version_id: Some(mv),
-            ..
-        } = &action
-        {
-            let mv = parse_id("model_version_id", mv)?;
-            self.check_model_version(stored.product_id, mv).await?;
-        }
+        let action = match action {
+            ApplicationAction::RespondToCorrections {
+                model_version_id: Some(mv),
+                footprint_fingerprint,
+                documents,
+                note,
+            } => {
+                let mv_id = parse_id("model_version_id", &mv)?;
+                self.check_model_version(stored.product_id, mv_id).await?;
+                let footprint = match &footprint_fingerprint {
+                    Some(f) => self.footprint_with_fingerprint(mv_id, f).await?,
+                    None => self.latest_footprint_of_version(mv_id).await?,
+                };
+                ApplicationAction::RespondToCorrections {
+                    model_version_id: Some(mv),
+                    footprint_fingerprint: Some(footprint.fingerprint),
+                    documents,
+                    note,
+                }
+            }
+            action => action,
+        };
+        // What an approval needs, read before the transaction: the PCR check on the stored
+        // footprint, and the body's signing key (created on its first certificate).
+        let approval = if let ApplicationAction::Approve { .. } = &action {
+            let app = &stored.application;
+            let mv = parse_id("model_version_id", app.model_version_id())?;
+            let footprint = self
+                .footprint_with_fingerprint(mv, app.footprint_fingerprint())
+                .await?;
+            let pcr = self
+                .get_pcr(&app.pcr().id, Some(&app.pcr().version))
+                .await?
+                .pcr;
+            let report = self.conformance_of(&footprint, &pcr).await?;
+            let missed: Vec<String> = report
+                .blocking()
+                .iter()
+                .map(|i| format!("{}: {}", i.key, i.detail))
+                .collect();
+            let key = self
+                .signing_pair_of_org(stored.certification_body_org_id)
+                .await?;
+            Some((missed, key))
+        } else {
+            None
+        };
         let at = Timestamp(now_seconds());
         let mut app = stored.application.clone();
         let code = action.code();
         let mut tx = self.pool.begin().await?;
         let (issued, superseded) = match action {
-            ApplicationAction::Approve {
-                pcr_missed_mandatory,
-                ..
-            } => {
+            ApplicationAction::Approve { .. } => {
+                let (pcr_missed_mandatory, _) = approval.as_ref().ok_or_else(|| {
+                    StoreError::invalid("action", "the approval's checks were not prepared")
+                })?;
+                let pcr_missed_mandatory = pcr_missed_mandatory.clone();
                 let seq = next_counter(&mut tx, "certificate").await?;
                 let certificate_id = format!("CERT-{seq:06}");
                 if let Some(previous_id) = app.previous_certificate_id().map(str::to_string) {
@@ -564,7 +766,12 @@ impl Store {
         let mut log_index = None;
         let mut certificate = None;
         if let Some((cert, seq)) = issued {
-            let index = insert_certificate(&mut tx, &cert, seq, &stored, model_version_id).await?;
+            let key = approval.as_ref().map(|(_, key)| key).ok_or_else(|| {
+                StoreError::invalid("action", "only an approval issues a certificate")
+            })?;
+            let signed = sign_certificate(key, &cert)?;
+            let index =
+                insert_certificate(&mut tx, &cert, &signed, seq, &stored, model_version_id).await?;
             record(
                 &mut tx,
                 viewer,
@@ -583,14 +790,24 @@ impl Store {
                 stored.certification_body_org_id,
                 1,
                 String::new(),
+                None,
             );
             certificate = Some(
                 CertRecord {
                     row,
                     certificate: cert,
+                    signed: Some(signed),
                 }
                 .view(viewer, at.unix_seconds()),
             );
+        }
+        if let Some(job) = job {
+            Store::finish_job_in(
+                &mut tx,
+                job,
+                &json!({"application_id": stored.id, "status": stored.status, "verification": stored.application.verification()}),
+            )
+            .await?;
         }
         tx.commit().await?;
         Ok(ApplicationOutcome {
@@ -653,6 +870,7 @@ impl Store {
             certificate: CertRecord {
                 row,
                 certificate: cert,
+                signed: record_.signed,
             }
             .view(viewer, at),
             log_index,
@@ -783,6 +1001,119 @@ impl Store {
                     ),
                 )
             })
+    }
+
+    /// The certification body asks the platform to recompute the application's footprint
+    /// with the model version, the database versions and the options it was computed
+    /// with: an editor or administrator of the body named in the application, while it
+    /// is under review. Returns the queued job; its completion records
+    /// `verify_footprint` with the recomputed fingerprint as that body
+    /// ([`Store::complete_verification_job`]): a match verifies the footprint, a
+    /// difference is recorded as a mismatch that blocks approval.
+    pub async fn request_footprint_verification(
+        &self,
+        viewer: &Viewer,
+        application_id: &str,
+    ) -> Result<crate::Job, StoreError> {
+        let stored = self.get_application(viewer, application_id).await?;
+        if viewer.org_id() != Some(stored.certification_body_org_id) {
+            return Err(StoreError::Forbidden(format!(
+                "only the certification body of application {application_id} verifies its footprint"
+            )));
+        }
+        viewer.require(Scope::Write)?;
+        if stored.status != ApplicationStatus::UnderReview {
+            return Err(StoreError::invalid(
+                "status",
+                format!(
+                    "application {application_id} is {}; its footprint is verified while it is under review",
+                    stored.status.as_str()
+                ),
+            ));
+        }
+        let app = &stored.application;
+        let mv = parse_id("model_version_id", app.model_version_id())?;
+        let footprint = self
+            .footprint_with_fingerprint(mv, app.footprint_fingerprint())
+            .await?;
+        let payload = json!({
+            "application_id": stored.id,
+            "model_version_id": mv,
+            "claimed_fingerprint": app.footprint_fingerprint(),
+            "database_version_ids": footprint.database_version_ids,
+            "options": footprint.options,
+            "body_org_id": stored.certification_body_org_id,
+            "user_id": viewer.user_id(),
+        });
+        self.enqueue_job(
+            viewer,
+            crate::JobKind::CertificationVerification,
+            Some(stored.certification_body_org_id),
+            &payload,
+            None,
+        )
+        .await
+    }
+
+    /// Records a verification job's recomputed fingerprint on its application, as the
+    /// body that asked for it, and marks the job succeeded in the same transaction. When
+    /// the application has moved on since the job was queued (a corrected model version,
+    /// another fingerprint, a decision), nothing is recorded: the job is finished as
+    /// superseded and `None` returned, so a stale recomputation never records a false
+    /// mismatch.
+    pub async fn complete_verification_job(
+        &self,
+        job: &ClaimedJob,
+        recomputed_fingerprint: &str,
+    ) -> Result<Option<ApplicationOutcome>, StoreError> {
+        let field = |k: &str| {
+            job.payload.get(k).ok_or_else(|| {
+                StoreError::invalid(&format!("job {} payload", job.id), format!("lacks '{k}'"))
+            })
+        };
+        let application_id = field("application_id")?
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        let body_org_id = field("body_org_id")?.as_i64().unwrap_or_default();
+        let user_id = job.payload.get("user_id").and_then(|v| v.as_i64());
+        let body = Viewer::Member {
+            org_id: body_org_id,
+            org_kind: OrgKind::Certifier,
+            user_id,
+            scopes: vec![Scope::Read, Scope::Write],
+        };
+        let current = self.get_application(&body, &application_id).await?;
+        let app = &current.application;
+        let same = job.payload.get("model_version_id").and_then(|v| v.as_i64())
+            == Some(current.model_version_id)
+            && job
+                .payload
+                .get("claimed_fingerprint")
+                .and_then(|v| v.as_str())
+                == Some(app.footprint_fingerprint())
+            && current.status == ApplicationStatus::UnderReview;
+        if !same {
+            self.complete_job(
+                job,
+                &json!({
+                    "application_id": application_id,
+                    "superseded": "the application changed while the footprint was recomputed; nothing was recorded",
+                }),
+            )
+            .await?;
+            return Ok(None);
+        }
+        self.act_on_application_in(
+            &body,
+            &application_id,
+            ApplicationAction::VerifyFootprint {
+                recomputed_fingerprint: recomputed_fingerprint.to_string(),
+            },
+            Some(job),
+        )
+        .await
+        .map(Some)
     }
 
     /// `model_version_id` must be a model version of `product_id`.

@@ -80,10 +80,28 @@ impl Store {
         org_id: i64,
         passphrase: &str,
     ) -> Result<PublishedKey, StoreError> {
+        Ok(self.ensure_signing_pair(org_id, passphrase).await?.0)
+    }
+
+    /// The organisation's active key pair under the configured signing passphrase,
+    /// created if it has none: what the store signs certificates and labels with.
+    pub(crate) async fn signing_pair_of_org(
+        &self,
+        org_id: i64,
+    ) -> Result<SigningKeyPair, StoreError> {
+        let passphrase = self.signing_passphrase()?.to_string();
+        Ok(self.ensure_signing_pair(org_id, &passphrase).await?.1)
+    }
+
+    async fn ensure_signing_pair(
+        &self,
+        org_id: i64,
+        passphrase: &str,
+    ) -> Result<(PublishedKey, SigningKeyPair), StoreError> {
         check_passphrase(passphrase)?;
         let org = self.org_by_id(org_id).await?;
-        if let Some((published, _)) = self.active_key_of_org(org_id, passphrase).await? {
-            return Ok(published);
+        if let Some(found) = self.active_key_of_org(org_id, passphrase).await? {
+            return Ok(found);
         }
         let pair = SigningKeyPair::generate(owner_of(&org)).map_err(|e| key_error("key", e))?;
         let published = pair.publish(now_seconds());
@@ -98,7 +116,6 @@ impl Store {
                 return self
                     .active_key_of_org(org_id, passphrase)
                     .await?
-                    .map(|(p, _)| p)
                     .ok_or_else(|| {
                         StoreError::not_found("active signing key of organisation", org_id)
                     });
@@ -115,18 +132,34 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
-        Ok(published)
+        Ok((published, pair))
     }
 
-    /// Replaces the organisation's active key with a new one, encrypted with
-    /// `passphrase`: the old key is retired with `valid_until` = now and keeps verifying
-    /// what it signed before. An administrator of the organisation, a registry
-    /// administrator or the system.
+    /// Makes sure the registry operator has an active key under the configured signing
+    /// passphrase (it signs tree heads), creating it on first start; `None` when no
+    /// registry organisation exists yet. Fails when the configured passphrase does not
+    /// open the stored key, so a wrong configuration is found at start-up.
+    pub async fn ensure_registry_signing_key(&self) -> Result<Option<PublishedKey>, StoreError> {
+        let registry: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM organisations WHERE kind = 'registry' ORDER BY id LIMIT 1",
+        )
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(org_id) = registry else {
+            return Ok(None);
+        };
+        let passphrase = self.signing_passphrase()?.to_string();
+        Ok(Some(self.ensure_signing_pair(org_id, &passphrase).await?.0))
+    }
+
+    /// Replaces the organisation's active key with a new one, encrypted with the
+    /// platform's signing passphrase (so the platform can keep signing with it): the old
+    /// key is retired with `valid_until` = now and keeps verifying what it signed before.
+    /// An administrator of the organisation, a registry administrator or the system.
     pub async fn rotate_signing_key(
         &self,
         viewer: &Viewer,
         org_id: i64,
-        passphrase: &str,
     ) -> Result<PublishedKey, StoreError> {
         match viewer {
             Viewer::System => {}
@@ -138,6 +171,8 @@ impl Store {
             v if v.org_id() == Some(org_id) => v.require(Scope::Admin)?,
             _ => return Err(StoreError::not_found("organisation", org_id)),
         }
+        let passphrase = self.signing_passphrase()?.to_string();
+        let passphrase = passphrase.as_str();
         check_passphrase(passphrase)?;
         let org = self.org_by_id(org_id).await?;
         let pair = SigningKeyPair::generate(owner_of(&org)).map_err(|e| key_error("key", e))?;

@@ -57,16 +57,29 @@ pub(crate) async fn append(
     at: i64,
     body: Value,
 ) -> Result<LogEntry, StoreError> {
+    append_with(tx, kind, subject, at, |_| Ok(body)).await
+}
+
+/// [`append`] with a body made once the entry's index is known (a label states its own
+/// log index, under its signature).
+pub(crate) async fn append_with(
+    tx: &mut Transaction<'_, Any>,
+    kind: EntryKind,
+    subject: &str,
+    at: i64,
+    body: impl FnOnce(u64) -> Result<Value, StoreError>,
+) -> Result<LogEntry, StoreError> {
     let size: i64 =
         sqlx::query_scalar("UPDATE log_state SET size = size + 1 WHERE id = 1 RETURNING size")
             .fetch_one(&mut **tx)
             .await?;
+    let index = (size - 1).max(0) as u64;
     let entry = LogEntry {
-        index: (size - 1).max(0) as u64,
+        index,
         kind,
         subject: subject.to_string(),
         timestamp: at,
-        body,
+        body: body(index)?,
     };
     let leaf = entry.leaf_hash().map_err(|e| StoreError::Invalid {
         field: "log entry".into(),
@@ -205,6 +218,26 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(head)
+    }
+
+    /// Signs a new tree head with the registry's key under the configured signing
+    /// passphrase when the log has grown since the last head; `None` when nothing is new.
+    /// The server calls it after appending and on a timer, so every entry is covered by a
+    /// signed head within moments.
+    pub async fn publish_tree_head_if_grown(&self) -> Result<Option<SignedTreeHead>, StoreError> {
+        let size = self.log_size().await?;
+        let covered = self.latest_tree_head().await?.map_or(0, |h| h.tree_size);
+        if size == 0 || size <= covered {
+            return Ok(None);
+        }
+        if self.ensure_registry_signing_key().await?.is_none() {
+            return Err(StoreError::invalid(
+                "signing",
+                "no registry operator organisation exists to sign the log's tree heads",
+            ));
+        }
+        let passphrase = self.signing_passphrase()?.to_string();
+        self.publish_tree_head(&passphrase).await.map(Some)
     }
 
     /// The most recent head of the largest tree, if any was published. Public.

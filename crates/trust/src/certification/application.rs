@@ -285,6 +285,7 @@ pub enum ApplicationAction {
     /// Body: approve and issue certificate `certificate_id` (the store mints the id).
     /// `pcr_missed_mandatory` is the conformance check as it stands at decision time.
     Approve {
+        #[serde(default)]
         certificate_id: String,
         #[serde(default)]
         pcr_missed_mandatory: Vec<String>,
