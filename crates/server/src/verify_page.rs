@@ -212,18 +212,9 @@ fn escape(s: &str) -> String {
 
 /// A Unix-seconds instant as a UTC date, YYYY-MM-DD.
 fn date(unix: i64) -> String {
-    let days = unix.div_euclid(86_400);
-    // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
+    zuji_trust::certification::Timestamp(unix)
+        .date()
+        .to_string()
 }
 
 fn page(lang: Lang, title: &str, body: &str) -> String {

@@ -2,107 +2,18 @@
 //! endpoint × every role × own/other organisation, from one table that must cover every
 //! operation of the OpenAPI document.
 
+mod common;
+
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
+use common::{Api, PASSWORD, drain, login, user};
 use serde_json::{Value, json};
 use tower::ServiceExt;
-use zuji_server::{AppState, ServerConfig, app, bootstrap, worker};
-use zuji_store::{OrgKind, Role, Store, Viewer};
+use zuji_server::{AppState, ServerConfig, app, bootstrap};
+use zuji_store::{OrgKind, Role, Viewer};
 
 const BRACKET: &str = include_str!("../../../examples/steel-bracket-worked-example.toml");
 const COIL: &str = include_str!("../../../examples/hot-rolled-steel-coil.toml");
-const PASSWORD: &str = "a long enough password";
-
-struct Api {
-    router: axum::Router,
-}
-
-impl Api {
-    fn new(store: &Store) -> Api {
-        let config = ServerConfig {
-            rate_limit_per_second: 100_000,
-            ..Default::default()
-        };
-        Api {
-            router: app(AppState::new(store.clone(), &config), &config),
-        }
-    }
-
-    async fn call(
-        &self,
-        method: Method,
-        uri: &str,
-        token: Option<&str>,
-        content_type: &str,
-        body: Vec<u8>,
-    ) -> (StatusCode, Value) {
-        let mut req = Request::builder()
-            .method(method)
-            .uri(format!("/api/v1{uri}"));
-        if let Some(t) = token {
-            req = req.header("authorization", format!("Bearer {t}"));
-        }
-        if !body.is_empty() {
-            req = req.header("content-type", content_type);
-        }
-        let resp = self
-            .router
-            .clone()
-            .oneshot(req.body(Body::from(body)).unwrap())
-            .await
-            .unwrap();
-        let status = resp.status();
-        let bytes = axum::body::to_bytes(resp.into_body(), 64 << 20)
-            .await
-            .unwrap();
-        (
-            status,
-            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-        )
-    }
-
-    async fn json(
-        &self,
-        method: Method,
-        uri: &str,
-        token: Option<&str>,
-        body: Value,
-    ) -> (StatusCode, Value) {
-        let bytes = if body.is_null() {
-            Vec::new()
-        } else {
-            body.to_string().into_bytes()
-        };
-        self.call(method, uri, token, "application/json", bytes)
-            .await
-    }
-}
-
-async fn login(api: &Api, email: &str) -> String {
-    let (status, body) = api
-        .json(
-            Method::POST,
-            "/auth/login",
-            None,
-            json!({"email": email, "password": PASSWORD}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    body["token"].as_str().unwrap().to_string()
-}
-
-async fn user(store: &Store, org: &str, kind: OrgKind, email: &str, role: Role) -> i64 {
-    let (id, _) = bootstrap::ensure_org(store, org, kind).await.unwrap();
-    store
-        .create_user(&Viewer::System, email, id, role, PASSWORD)
-        .await
-        .unwrap();
-    id
-}
-
-async fn drain(store: &Store) {
-    while worker::run_next(store, "test-worker").await.unwrap() {}
-}
 
 #[tokio::test]
 async fn products_versions_calculations_and_disclosure() {

@@ -21,68 +21,18 @@ use zuji_store::{
     Page, StoredApplication, StoredCertificate,
 };
 use zuji_trust::certification::{
-    ApplicationAction, ApplicationStatus, CertificateAction, CertificateStatus, SupportingDocument,
+    ApplicationAction, ApplicationStatus, CertificateAction, CertificateStatus,
 };
-
-/// A supporting document of an application: the store keeps the bytes elsewhere; the
-/// workflow pins exactly which content was reviewed.
-#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct DocumentRef {
-    /// The document's name; a later document with the same name replaces it.
-    pub name: String,
-    /// The SHA-256 of its content, 64 hex digits.
-    pub sha256: String,
-}
-
-/// An application for certification of one computed footprint.
-#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ApplyRequest {
-    /// A footprint computed for one of the caller's products; the store takes the
-    /// product, model version and fingerprint from it.
-    pub footprint_id: i64,
-    /// The certification body applied to (an organisation of kind `certifier`).
-    pub certification_body_org_id: i64,
-    /// The product category rule, e.g. `zuji:pcr:battery-pack:draft`; the store runs
-    /// its conformance check on the model and refuses the application while a mandatory
-    /// item is missed.
-    pub pcr_id: String,
-    /// The PCR's version; the one loaded last when absent.
-    #[serde(default)]
-    pub pcr_version: Option<String>,
-    /// Supporting documents (name and SHA-256 of the content).
-    #[serde(default)]
-    pub documents: Vec<DocumentRef>,
-    /// For a re-certification: the certificate the new one will supersede.
-    #[serde(default)]
-    pub previous_certificate_id: Option<String>,
-}
 
 /// Applies for certification: an editor or administrator of the enterprise owning the
 /// footprint's product. The application starts `submitted`, with an id `APP-000001`, …
-#[utoipa::path(post, path = "/certification/applications", tag = "certification", operation_id = "apply_for_certification", request_body = ApplyRequest,
+#[utoipa::path(post, path = "/certification/applications", tag = "certification", operation_id = "apply_for_certification", request_body = ApplicationInput,
     responses((status = 201, body = Object, description = "The stored application: `{id, product_id, model_version_id, enterprise_org_id, certification_body_org_id, status, revision, created_at, updated_at, application}`"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn apply(
     State(s): State<AppState>,
     Caller(v): Caller,
-    Json(req): Json<ApplyRequest>,
+    Json(input): Json<ApplicationInput>,
 ) -> ApiResult<(StatusCode, Json<StoredApplication>)> {
-    let input = ApplicationInput {
-        footprint_id: req.footprint_id,
-        certification_body_org_id: req.certification_body_org_id,
-        pcr_id: req.pcr_id,
-        pcr_version: req.pcr_version,
-        documents: req
-            .documents
-            .into_iter()
-            .map(|d| SupportingDocument {
-                name: d.name,
-                sha256: d.sha256,
-            })
-            .collect(),
-        previous_certificate_id: req.previous_certificate_id,
-    };
     Ok((
         StatusCode::CREATED,
         Json(s.store.apply_for_certification(&v, input).await?),
@@ -208,15 +158,10 @@ pub async fn act_on_application(
     State(s): State<AppState>,
     Caller(v): Caller,
     Path(id): Path<String>,
-    Json(mut body): Json<Value>,
+    Json(body): Json<Value>,
 ) -> ApiResult<Json<ApplicationOutcome>> {
-    // The certificate id is minted by the store: a client need not invent one.
-    if let Some(obj) = body.as_object_mut()
-        && obj.get("action").and_then(Value::as_str) == Some("approve")
-    {
-        obj.entry("certificate_id")
-            .or_insert_with(|| Value::String(String::new()));
-    }
+    // Parsed here so that a malformed action is a 422 naming the field. (An approval's
+    // certificate id may be left out: the store mints it.)
     let action: ApplicationAction = serde_json::from_value(body)
         .map_err(|e| ApiError::invalid("action", format!("not an application action: {e}")))?;
     Ok(Json(s.store.act_on_application(&v, &id, action).await?))

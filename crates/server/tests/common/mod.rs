@@ -13,7 +13,7 @@ use zuji_store::{OrgKind, Role, Store, Viewer};
 pub const PASSWORD: &str = "a long enough password";
 
 pub struct Api {
-    router: axum::Router,
+    pub router: axum::Router,
 }
 
 /// A response: status, headers' content type, and the body as bytes.

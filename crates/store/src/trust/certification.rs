@@ -106,15 +106,20 @@ pub struct CertificateOutcome {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ApplicationInput {
-    /// The stored footprint to certify: its product, model version and fingerprint.
+    /// A footprint computed for one of the caller's products; the store takes the
+    /// product, model version and fingerprint from it.
     pub footprint_id: i64,
-    /// The certification body applied to (an organisation of kind certifier).
+    /// The certification body applied to (an organisation of kind `certifier`).
     pub certification_body_org_id: i64,
+    /// The product category rule, e.g. `zuji:pcr:battery-pack:draft`; the store runs its
+    /// conformance check on the stored result and refuses the application while a
+    /// mandatory item is missed.
     pub pcr_id: String,
     /// The PCR version; the latest stored when absent.
     #[serde(default)]
     pub pcr_version: Option<String>,
-    /// Supporting documents: name and SHA-256 of the content.
+    /// Supporting documents: `{"name", "sha256"}` (64 hex digits of the content's
+    /// SHA-256; a later document with the same name replaces it).
     #[serde(default)]
     #[schema(value_type = Vec<Object>)]
     pub documents: Vec<SupportingDocument>,
