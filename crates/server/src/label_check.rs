@@ -107,7 +107,7 @@ pub async fn check_label(
         .await?;
     let status = certificate.status;
     let certificate_reason = certificate.status_reason.clone();
-    let log = inclusion(store, &label).await?;
+    let log = inclusion(store, &label, &keys).await?;
     if log.included == Some(false) {
         reasons.push(log.problem.clone().unwrap_or_default());
         failed = true;
@@ -195,7 +195,11 @@ fn presented_check(
     }
 }
 
-async fn inclusion(store: &Store, label: &StoredLabel) -> Result<LogInclusion, StoreError> {
+async fn inclusion(
+    store: &Store,
+    label: &StoredLabel,
+    keys: &zuji_trust::keys::KeyRing,
+) -> Result<LogInclusion, StoreError> {
     let index = label.log_index;
     let mut out = LogInclusion {
         index,
@@ -218,10 +222,7 @@ async fn inclusion(store: &Store, label: &StoredLabel) -> Result<LogInclusion, S
         Ok(out)
     };
     // Tree heads are the registry's to sign: only its keys count.
-    let keys = store
-        .published_keys()
-        .await?
-        .owned_by(zuji_store::REGISTRY_KEY_OWNER);
+    let keys = keys.owned_by(zuji_store::REGISTRY_KEY_OWNER);
     if let Err(e) = verify_head(&head, &keys) {
         return fail(out, format!("the latest tree head does not verify: {e}"));
     }

@@ -367,6 +367,10 @@ async fn a_label_is_issued_scanned_verified_and_revoked() {
         assert!(message(&json!({"message": found["points_reason"]})).contains("no benchmark"));
         let (status, _) = api.get("/open/gtin/12345", None).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        // A wrong check digit (…892 is right, see GTIN) is a typing error, not "not found".
+        let (status, err) = api.get("/open/gtin/6901234567891", None).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+        assert!(message(&err).contains("check digit"), "{err}");
         let (status, _) = api.get("/open/rankings/no-such-pcr", None).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
 

@@ -297,8 +297,9 @@ fn is_label_id_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-')
 }
 
-/// GS1 check digit: weights 3, 1, 3, … from the rightmost data digit.
-fn check_gtin(gtin: &str) -> Result<(), String> {
+/// A GS1 GTIN-8/12/13/14: digits only, with a correct check digit (weights 3, 1, 3, …
+/// from the rightmost data digit); the problem as a sentence otherwise.
+pub fn check_gtin(gtin: &str) -> Result<(), String> {
     if !matches!(gtin.len(), 8 | 12 | 13 | 14) || !gtin.bytes().all(|b| b.is_ascii_digit()) {
         return Err(format!("{gtin:?} is not 8, 12, 13 or 14 digits"));
     }

@@ -346,12 +346,8 @@ pub async fn gtin(
     headers: HeaderMap,
     Path(gtin): Path<String>,
 ) -> ApiResult<Json<GtinAnswer>> {
-    if !matches!(gtin.len(), 8 | 12 | 13 | 14) || !gtin.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(ApiError::invalid(
-            "gtin",
-            format!("'{gtin}' is not a GTIN (8, 12, 13 or 14 digits)"),
-        ));
-    }
+    // A mistyped barcode is told as such, not answered "not found".
+    zuji_trust::label::check_gtin(&gtin).map_err(|problem| ApiError::invalid("gtin", problem))?;
     let page = s
         .store
         .list_labels(None, None, Some(&gtin), zuji_store::PageRequest::new(0, 1))
