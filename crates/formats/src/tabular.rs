@@ -787,6 +787,39 @@ pub fn read_tabular_zip(bytes: &[u8], fallback_id: &str) -> Result<LciDatabase, 
     )
 }
 
+/// Reads only the `database.toml` of a database written by [`write_tabular_zip`]: its
+/// id, version, name, description, licence and source, without reading the tables.
+/// `fallback_id` is the id when the archive has no `database.toml`.
+pub fn read_tabular_zip_meta(
+    bytes: &[u8],
+    fallback_id: &str,
+) -> Result<DatabaseMeta, TabularError> {
+    let mut archive =
+        zip::ZipArchive::new(io::Cursor::new(bytes)).map_err(|e| TabularError::File {
+            file: "(zip)".into(),
+            problem: e.to_string(),
+        })?;
+    let text = match archive.by_name(DATABASE_TOML) {
+        Ok(mut file) => {
+            let mut text = String::new();
+            file.read_to_string(&mut text)
+                .map_err(|e| TabularError::File {
+                    file: DATABASE_TOML.into(),
+                    problem: e.to_string(),
+                })?;
+            Some(text)
+        }
+        Err(zip::result::ZipError::FileNotFound) => None,
+        Err(e) => {
+            return Err(TabularError::File {
+                file: DATABASE_TOML.into(),
+                problem: e.to_string(),
+            });
+        }
+    };
+    meta_from_text(text.as_deref(), fallback_id.to_string())
+}
+
 /// Shortest text that parses back to exactly `v`.
 fn num(v: f64) -> String {
     format!("{v:?}")

@@ -10,16 +10,17 @@ pub mod caller;
 mod diff;
 pub mod error;
 mod label_check;
-mod landing;
 pub mod openapi;
 mod ops;
 pub mod pact;
 mod public_cache;
 mod routes;
+pub mod study_report;
 pub mod tls;
 mod transparency;
 mod upload;
 mod verify_page;
+pub mod web;
 pub mod worker;
 
 use axum::Router;
@@ -108,7 +109,7 @@ pub fn app(state: AppState, config: &ServerConfig) -> Router {
         .merge(pact::router())
         .merge(transparency::router())
         .merge(ops::router())
-        .route("/", axum::routing::get(landing::index))
+        .merge(web::router())
         .route(
             "/verify/{label_id}",
             axum::routing::get(verify_page::verify),

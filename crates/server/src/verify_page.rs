@@ -232,15 +232,16 @@ fn page(lang: Lang, title: &str, body: &str) -> String {
     )
 }
 
-fn lang_links(id: &str, z: Option<&str>) -> String {
+fn lang_links(lang: Lang, id: &str, z: Option<&str>) -> String {
     let z = z
         .map(|z| format!("&amp;z={}", escape(&url_encode(z))))
         .unwrap_or_default();
     let id = escape(id);
     format!(
-        "<nav aria-label=\"language\"><a href=\"/verify/{id}?lang=zh-Hans{z}\" lang=\"zh-Hans\">简体中文</a>\
+        "<nav aria-label=\"{label}\"><a href=\"/verify/{id}?lang=zh-Hans{z}\" lang=\"zh-Hans\">简体中文</a>\
          <a href=\"/verify/{id}?lang=zh-Hant{z}\" lang=\"zh-Hant\">繁體中文</a>\
-         <a href=\"/verify/{id}?lang=en{z}\" lang=\"en\">English</a></nav>"
+         <a href=\"/verify/{id}?lang=en{z}\" lang=\"en\">English</a></nav>",
+        label = crate::web::Tr::new(lang).t("nav.language")
     )
 }
 
@@ -319,7 +320,7 @@ fn render(lang: Lang, c: &LabelCheck, z: Option<&str>) -> String {
          <dt>{lc}</dt><dd>{cert}</dd><dt>{lb}</dt><dd>{body}</dd><dt>{lval}</dt><dd>{from} – {until}</dd></dl>\
          <h2>{lchecks}</h2><ul>{checks}</ul>{details}\
          <p><a href=\"/api/v1/labels/{id}/verification\">{api}</a></p>",
-        nav = lang_links(&c.label_id, z),
+        nav = lang_links(lang, &c.label_id, z),
         title = t.title,
         v = escape(&c.verdict),
         tag = lang.tag(),
@@ -357,7 +358,10 @@ pub async fn verify(
     Path(id): Path<String>,
     Query(q): Query<PageQuery>,
 ) -> Response {
-    let lang = negotiate(q.lang.as_deref(), &headers);
+    // `?lang=`, then the language the visitor chose elsewhere on the site, then the
+    // browser's.
+    let remembered = crate::web::cookie(&headers, crate::web::LANG_COOKIE);
+    let lang = negotiate(q.lang.as_deref().or(remembered.as_deref()), &headers);
     let now = zuji_store::now_ms().div_euclid(1000);
     match check_label(&s.store, &id, q.z.as_deref(), &base_url(&s, &headers), now).await {
         Ok(c) => Html(render(lang, &c, q.z.as_deref())).into_response(),
@@ -365,7 +369,7 @@ pub async fn verify(
             let t = text(lang);
             let body = format!(
                 "{}<h1>{}</h1><p class=\"verdict bad\" role=\"status\" data-verdict=\"not_found\">{}</p>",
-                lang_links(&id, None),
+                lang_links(lang, &id, None),
                 t.title,
                 t.not_found
             );

@@ -28,9 +28,13 @@ mod jobs;
 mod pact;
 mod page;
 mod products;
+pub mod registry;
 mod secret;
+pub mod statistics;
 pub mod testing;
+pub mod testing_bulk;
 mod trust;
+pub mod workspace;
 
 pub use access::{OrgKind, Role, Scope, Viewer};
 pub use accounts::{ApiClient, IssuedClient, IssuedToken, Organisation, User, random_password};
