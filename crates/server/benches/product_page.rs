@@ -127,7 +127,7 @@ async fn fixture() -> Fixture {
         .unwrap()
         .items
         .remove(0);
-    let app = store
+    let application = store
         .apply_for_certification(
             &enterprise,
             ApplicationInput {
@@ -148,19 +148,19 @@ async fn fixture() -> Fixture {
         },
     ] {
         store
-            .act_on_application(&body, &app.id, step)
+            .act_on_application(&body, &application.id, step)
             .await
             .unwrap();
     }
     store
-        .request_footprint_verification(&body, &app.id)
+        .request_footprint_verification(&body, &application.id)
         .await
         .unwrap();
     run_jobs(&store).await;
     let approved = store
         .act_on_application(
             &body,
-            &app.id,
+            &application.id,
             ApplicationAction::Approve {
                 certificate_id: String::new(),
                 pcr_missed_mandatory: vec![],

@@ -438,7 +438,7 @@ fn word_problems(
         for (key, p) in catalog {
             let hans = &p["zh-Hans"];
             // Placeholders split a phrase; check its fixed parts.
-            for part in hans.split(|c| c == '{' || c == '}').step_by(2) {
+            for part in hans.split(['{', '}']).step_by(2) {
                 let part = part.trim();
                 if part.chars().count() < 2
                     || !part.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))

@@ -286,6 +286,7 @@ async fn compute(s: &Store, w: &World, product: i64) -> i64 {
     assert_eq!(running.status, StatusCode::OK, "{}", running.body);
     assert!(running.body.contains("data-refresh-seconds=\"2\""));
     assert!(testid(&running.body, "footprint-status").is_some());
+    check_languages(&w.api, &job_url, &w.editor).await;
     drain(s).await;
     let done = get(&w.api, &job_url, Some(&w.editor)).await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
@@ -459,6 +460,17 @@ async fn a_malformed_upload_names_its_place_and_creates_nothing() {
         p.body
     );
     assert!(p.body.contains("line 1"), "{}", p.body);
+    for lang in LANGS {
+        let p = post_multipart(
+            api,
+            &format!("/app/products/new?lang={lang}"),
+            &w.editor,
+            multipart(&[("toml", None, broken.as_bytes())]),
+        )
+        .await;
+        assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_no_raw_keys(&p.body, &format!("upload error ({lang})"));
+    }
     // The pasted text comes back for correction.
     assert!(p.body.contains("[product\nname = 1"), "{}", p.body);
 
@@ -766,6 +778,7 @@ async fn a_greener_electricity_scenario_is_compared_side_by_side() {
         "{}",
         waiting.body
     );
+    check_languages(api, &compare_url, &w.editor).await;
     drain(s).await;
     let page = get(api, &format!("{compare_url}&lang=en"), Some(&w.editor)).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);

@@ -175,21 +175,8 @@ pub fn histogram_svg(
     out
 }
 
-/// HTML/XML text and attribute escaping.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// HTML/XML text and attribute escaping (the report crate's, one for the whole site).
+pub use zuji_report::escape;
 
 #[cfg(test)]
 mod tests {
