@@ -114,6 +114,10 @@ impl Page {
     pub fn datetime_ms(&self, ms: i64) -> String {
         self.tr.datetime_ms(ms)
     }
+    /// What a label states, as a line: `78.8 kg CO2e / 1 kWh`.
+    pub fn label_value(&self, st: &zuji_trust::label::LabelStatement) -> String {
+        format!("{} {} / {}", self.sig(st.value), st.unit, st.declared_unit)
+    }
     /// The link that shows this page in `tag`'s language.
     pub fn lang_link(&self, tag: &str) -> String {
         let sep = if self.path.contains('?') { '&' } else { '?' };

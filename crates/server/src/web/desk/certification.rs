@@ -612,12 +612,7 @@ fn application_view(page: &Page, r: &ApplicationReview) -> AppView {
             .iter()
             .map(|l| LabelView {
                 id: l.id.clone(),
-                value: format!(
-                    "{} {} / {}",
-                    page.sig(l.statement.value),
-                    l.statement.unit,
-                    l.statement.declared_unit
-                ),
+                value: page.label_value(&l.statement),
                 grade: l
                     .statement
                     .grade

@@ -596,12 +596,7 @@ pub async fn show(
                 .items
                 .into_iter()
                 .map(|l| LabelRow {
-                    value: format!(
-                        "{} {} / {}",
-                        page.sig(l.statement.value),
-                        l.statement.unit,
-                        l.statement.declared_unit
-                    ),
+                    value: page.label_value(&l.statement),
                     grade: l
                         .statement
                         .grade
