@@ -7,9 +7,8 @@ import { certifiedLabel, crawlAndCheck, newPage, setup, ROLES, test } from '../l
 
 const env = setup({ demo: true }, (server) => certifiedLabel({ server }));
 
-// Links to pages not built yet (the registry's, the workspace's, the desks') answer 404
-// for now: printed, not failed. Make it 'fail' once those pages exist.
-const BROKEN_LINKS = 'warn';
+// Every page the site links to exists: a link answering 4xx is a failure.
+const BROKEN_LINKS = 'fail';
 
 test('the public pages, in three languages', async () => {
   const page = await newPage();

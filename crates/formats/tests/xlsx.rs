@@ -673,3 +673,35 @@ fn a_far_away_cell_is_reported_not_allocated() {
         "{e}"
     );
 }
+
+#[test]
+fn an_electricity_note_without_an_approach_is_named() {
+    let e = import_error(|r| {
+        set(
+            r,
+            "product",
+            0,
+            "electricity note",
+            CellValue::Text("GEC for 60 %".into()),
+        )
+    });
+    // Row 24 is the approach's: the 23rd product field, under the header row.
+    assert!(
+        e.contains("产品 Product!B24: missing electricity approach"),
+        "{e}"
+    );
+}
+
+#[test]
+fn an_unknown_electricity_approach_is_named() {
+    let e = import_error(|r| {
+        set(
+            r,
+            "product",
+            0,
+            "electricity approach",
+            CellValue::Text("grid-average".into()),
+        )
+    });
+    assert!(e.contains("grid-average"), "{e}");
+}

@@ -21,6 +21,51 @@ pub struct ProductModel {
     pub parameters: BTreeMap<String, ParameterSpec>,
     #[serde(rename = "process", default)]
     pub processes: Vec<ProcessSpec>,
+    /// What the study is for and how electricity is treated (ISO 14067 6.2, 6.4.9.4);
+    /// printed in the study report. Absent in models that don't state them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub study: Option<StudyStatement>,
+}
+
+/// The goal of the study (ISO 14067 6.2; GB/T 24067 6.2) and the electricity treatment
+/// (ISO 14067 6.4.9.4): stated by the practitioner, not computed.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StudyStatement {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub intended_application: Option<String>,
+    /// Why the study is carried out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reasons: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub intended_audience: Option<String>,
+    /// Whether the result is intended for communication to the public (ISO 14067 6.2 d).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_communication: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub electricity: Option<ElectricityTreatment>,
+}
+
+/// How purchased electricity is modelled (ISO 14067 6.4.9.4).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ElectricityTreatment {
+    pub approach: ElectricityApproach,
+    /// Whether a residual mix covers the consumption no contractual instrument covers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub residual_mix: Option<bool>,
+    /// E.g. the certificates (GEC, I-REC) and the share of consumption they cover.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ElectricityApproach {
+    /// The grid's average emission factor where the electricity is consumed.
+    LocationBased,
+    /// The supplier's or contractual instruments' factor, with a residual mix for the rest.
+    MarketBased,
 }
 
 /// Names in the platform's three languages; Chinese and English are required.

@@ -7,7 +7,9 @@
 
 use crate::formula::{Definition, Expr, evaluate_parameters};
 use crate::path::FieldPath;
-use crate::product::{AllocationMethod, Amount, InputLink, ProductModel, RecyclingApproach};
+use crate::product::{
+    AllocationMethod, Amount, InputLink, ProductModel, RecyclingApproach, StudyStatement,
+};
 use crate::units::Unit;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
@@ -57,6 +59,32 @@ pub struct EvaluatedProcess {
     pub inputs: Vec<f64>,
     /// Emission amounts in kg.
     pub emissions: Vec<f64>,
+}
+
+/// A stated text must say something: a blank goal would print as if it were reported.
+fn study_errors(study: &StudyStatement, errors: &mut Vec<ModelError>) {
+    let sp = FieldPath::root().key("study");
+    let texts = [
+        ("intended_application", &study.intended_application),
+        ("reasons", &study.reasons),
+        ("intended_audience", &study.intended_audience),
+    ];
+    for (key, text) in texts {
+        if text.as_deref().is_some_and(|t| t.trim().is_empty()) {
+            errors.push(ModelError::new(
+                sp.clone().key(key),
+                "is blank; omit it or state it",
+            ));
+        }
+    }
+    if let Some(e) = &study.electricity
+        && e.note.as_deref().is_some_and(|t| t.trim().is_empty())
+    {
+        errors.push(ModelError::new(
+            sp.clone().key("electricity").key("note"),
+            "is blank; omit it or state it",
+        ));
+    }
 }
 
 fn process_path(i: usize) -> FieldPath {
@@ -188,6 +216,9 @@ fn structural_errors(model: &ProductModel) -> Vec<ModelError> {
             prod.clone().key("geography"),
             "the geography is empty",
         ));
+    }
+    if let Some(study) = &model.study {
+        study_errors(study, &mut errors);
     }
     if model.processes.is_empty() {
         errors.push(ModelError::new(
@@ -699,5 +730,68 @@ mod tests {
         );
         assert!(check_gtin("12345").is_err());
         assert!(check_gtin("40063813339x1").is_err());
+    }
+
+    const STUDY_MODEL: &str = r#"
+[product]
+name = { zh = "钢", en = "Steel" }
+category = "steel"
+declared_unit = { amount = 1, unit = "t" }
+boundary = "cradle-to-gate"
+reference_period = "2025"
+geography = "CN"
+
+[study]
+intended_application = "Disclosure to a buyer"
+reasons = "  "
+public_communication = false
+electricity = { approach = "market-based", residual_mix = true }
+
+[[process]]
+id = "p"
+stage = "production"
+output = { amount = 1, unit = "t" }
+"#;
+
+    #[test]
+    fn study_statement_parses_and_blank_text_is_named() {
+        let model: ProductModel = toml::from_str(STUDY_MODEL).unwrap();
+        let study = model.study.as_ref().unwrap();
+        assert_eq!(
+            study.electricity.as_ref().unwrap().approach,
+            crate::product::ElectricityApproach::MarketBased
+        );
+        assert_eq!(study.public_communication, Some(false));
+        let errors = validate(&model);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(
+            errors[0].to_string(),
+            "study.reasons: is blank; omit it or state it"
+        );
+    }
+
+    #[test]
+    fn study_statement_refuses_unknown_approach_and_fields() {
+        let bad = STUDY_MODEL.replace("market-based", "grid-average");
+        let e = toml::from_str::<ProductModel>(&bad)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("grid-average"), "{e}");
+        let typo = STUDY_MODEL.replace("reasons =", "reason =");
+        let e = toml::from_str::<ProductModel>(&typo)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("unknown field `reason`"), "{e}");
+    }
+
+    #[test]
+    fn a_model_without_study_serialises_as_before() {
+        // The fingerprint hashes the serialised model: an absent statement must add nothing.
+        let head = STUDY_MODEL.split("[study]").next().unwrap();
+        let tail = STUDY_MODEL.split("[[process]]").nth(1).unwrap();
+        let model: ProductModel = toml::from_str(&format!("{head}[[process]]{tail}")).unwrap();
+        assert!(model.study.is_none());
+        let json = serde_json::to_string(&model).unwrap();
+        assert!(!json.contains("study"), "{json}");
     }
 }

@@ -2,14 +2,16 @@
 //! product model it was computed from and what the store knows, mapped onto
 //! `zuji_report::StudyReport` for the report crate to print as HTML or PDF.
 //!
-//! The mapping only restates what is known: the model has no goal statement, no
-//! electricity approach and no cut-off flows, so those stay empty unless the caller's
-//! [`StudyReportContext`] supplies them, and the report prints "not reported".
+//! The mapping only restates what is known: the goal and the electricity approach come
+//! from the model's `[study]` statement, and what it doesn't state (or the cut-off flows,
+//! which no model lists) stays empty for the report to print "not reported".
 
 use std::collections::HashMap;
 
 use zuji_calc::FootprintResult;
-use zuji_model::product::{InputLink, LocalisedName, ProductModel};
+use zuji_model::product::{
+    ElectricityApproach as ModelElectricityApproach, InputLink, LocalisedName, ProductModel,
+};
 use zuji_model::validate::evaluate;
 use zuji_report::{
     AllocationUse, ConformanceItem, ContributorRow, CutOff, DataQualitySection, DataSection,
@@ -34,11 +36,7 @@ pub struct StudyReportContext {
     /// Names and licences of the database versions used, by their key (the `id` in the
     /// fingerprint's database stamps, e.g. `zuji-default`).
     pub databases: Vec<DatabaseContext>,
-    /// The goal of the study, when the organisation stated one.
-    pub goal: Goal,
     pub pcr: Option<PcrContext>,
-    /// Market- or location-based electricity, when the organisation stated it.
-    pub electricity_approach: Option<ElectricityApproach>,
     /// The relative parameter step of the sensitivity runs.
     pub sensitivity_step: Option<f64>,
 }
@@ -51,9 +49,7 @@ impl Default for StudyReportContext {
             model_version: None,
             computed_at_ms: None,
             databases: Vec::new(),
-            goal: Goal::default(),
             pcr: None,
-            electricity_approach: None,
             // The worker computes with the engine's default options.
             sensitivity_step: zuji_calc::FootprintOptions::default().sensitivity_step,
         }
@@ -84,10 +80,11 @@ pub struct PcrContext {
 
 impl PcrContext {
     /// From a stored PCR and, when run, its check of the footprint (the store's
-    /// `Store::pcr_check`).
+    /// `Store::pcr_check`), its findings written in `tr`'s language (the report's).
     pub fn from_trust(
         pcr: &zuji_trust::pcr::Pcr,
         check: Option<&zuji_trust::conformance::ConformanceReport>,
+        tr: &crate::web::Tr,
     ) -> Self {
         use zuji_trust::conformance::{Outcome, Severity};
         let some = |t: &String| (!t.trim().is_empty()).then(|| t.clone());
@@ -114,7 +111,7 @@ impl PcrContext {
                         key: i.key.clone(),
                         mandatory: i.severity == Severity::Mandatory,
                         met: i.outcome == Outcome::Met,
-                        detail: i.detail.clone(),
+                        detail: crate::web::check_text::check_detail(tr, i).0,
                     })
                     .collect()
             }),
@@ -295,7 +292,7 @@ pub fn study_report(
             gtin: info.gtin.clone(),
             description: info.description.clone(),
         },
-        goal: context.goal,
+        goal: study_goal(model),
         scope: Scope {
             unit: UnitSection {
                 amount: info.declared_unit.amount,
@@ -341,13 +338,7 @@ pub fn study_report(
                 format!("{} ({})", result.method.name, result.method.id)
             },
             allocation,
-            electricity: (!electricity.is_empty() || context.electricity_approach.is_some())
-                .then_some(Electricity {
-                    approach: context.electricity_approach,
-                    residual_mix: None,
-                    datasets: electricity,
-                    note: None,
-                }),
+            electricity: electricity_treatment(model, electricity),
             recycling: info.end_of_life.approach,
             end_of_life_note: info.end_of_life.note.clone(),
             assumptions,
@@ -443,6 +434,37 @@ pub fn study_report(
     }
 }
 
+/// ISO 14067 6.2: the goal as the model's `[study]` states it.
+fn study_goal(model: &ProductModel) -> Goal {
+    let Some(study) = &model.study else {
+        return Goal::default();
+    };
+    Goal {
+        intended_application: study.intended_application.clone(),
+        reasons: study.reasons.clone(),
+        intended_audience: study.intended_audience.clone(),
+        public_communication: study.public_communication,
+    }
+}
+
+/// ISO 14067 6.4.9.4: the stated approach with the electricity datasets the model uses;
+/// nothing when the model neither states one nor uses any.
+fn electricity_treatment(model: &ProductModel, datasets: Vec<String>) -> Option<Electricity> {
+    let stated = model.study.as_ref().and_then(|s| s.electricity.as_ref());
+    if datasets.is_empty() && stated.is_none() {
+        return None;
+    }
+    Some(Electricity {
+        approach: stated.map(|e| match e.approach {
+            ModelElectricityApproach::LocationBased => ElectricityApproach::LocationBased,
+            ModelElectricityApproach::MarketBased => ElectricityApproach::MarketBased,
+        }),
+        residual_mix: stated.and_then(|e| e.residual_mix),
+        datasets,
+        note: stated.and_then(|e| e.note.clone()),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -484,7 +506,11 @@ mod tests {
                 name: "Zuji default".into(),
                 licence: Some("see data/zuji-default".into()),
             }],
-            pcr: Some(PcrContext::from_trust(&pcr, None)),
+            pcr: Some(PcrContext::from_trust(
+                &pcr,
+                None,
+                &crate::web::Tr::new(zuji_trust::label::Lang::ZhHans),
+            )),
             ..StudyReportContext::default()
         };
         let report = study_report(&result, &model, context);
@@ -551,15 +577,89 @@ mod tests {
     }
 
     #[test]
+    fn the_goal_and_electricity_are_the_models_statement() {
+        let (result, model) = lfp();
+        let report = study_report(&result, &model, StudyReportContext::default());
+        // As examples/lfp-battery-pack.toml's [study] states them.
+        assert_eq!(report.goal.public_communication, Some(false));
+        assert!(
+            report
+                .goal
+                .intended_audience
+                .as_deref()
+                .is_some_and(|a| a.starts_with("Practitioners, verifiers"))
+        );
+        let e = report.method.electricity.unwrap();
+        assert_eq!(e.approach, Some(ElectricityApproach::LocationBased));
+        assert_eq!(e.residual_mix, Some(false));
+
+        // A model that states nothing gets nothing invented.
+        let mut silent = model.clone();
+        silent.study = None;
+        let report = study_report(&result, &silent, StudyReportContext::default());
+        assert_eq!(report.goal, Goal::default());
+        let e = report.method.electricity.unwrap();
+        assert_eq!(e.approach, None);
+        assert_eq!(e.note, None);
+    }
+
+    #[test]
     fn without_a_context_nothing_is_invented() {
         let (result, model) = lfp();
         let report = study_report(&result, &model, StudyReportContext::default());
         assert_eq!(report.provenance.organisation, None);
-        assert_eq!(report.goal, Goal::default());
         // The model names its PCR; nothing is known of its version or a check.
         let pcr = report.pcr.unwrap();
         assert_eq!(pcr.id, "zuji:pcr:battery-pack:draft");
         assert_eq!(pcr.conformance, None);
         assert!(report.report_id.starts_with("sha256-"));
+    }
+
+    /// The report's check details are in the report's language; a finding without a
+    /// message keeps its English sentence.
+    #[test]
+    fn conformance_details_follow_the_report_language() {
+        use zuji_trust::conformance::{
+            CheckItem, CheckMessage, ConformanceReport, Outcome, Severity,
+        };
+        let pcr = zuji_trust::pcr::bundled_pcr("zuji:pcr:battery-pack:draft")
+            .unwrap()
+            .unwrap();
+        let finding = |message: Option<CheckMessage>| {
+            CheckItem {
+            key: "pcr-status".into(),
+            severity: Severity::Advisory,
+            outcome: Outcome::Missed,
+            detail: "PCR zuji:pcr:battery-pack:draft 0.1.0 is a draft, not yet published by the registry".into(),
+            message,
+        }
+        };
+        let check = ConformanceReport {
+            pcr_id: pcr.id.clone(),
+            pcr_version: pcr.version.clone(),
+            product: None,
+            items: vec![
+                finding(Some(
+                    CheckMessage::new("pcr-status.draft")
+                        .arg("pcr", "zuji:pcr:battery-pack:draft")
+                        .arg("version", "0.1.0"),
+                )),
+                finding(None),
+            ],
+        };
+        let tr = crate::web::Tr::new(zuji_trust::label::Lang::ZhHant);
+        let details: Vec<String> = PcrContext::from_trust(&pcr, Some(&check), &tr)
+            .conformance
+            .unwrap()
+            .into_iter()
+            .map(|i| i.detail)
+            .collect();
+        assert_eq!(
+            details,
+            vec![
+                "PCR zuji:pcr:battery-pack:draft 0.1.0 是草案，登記管理機構尚未發佈。".to_string(),
+                "PCR zuji:pcr:battery-pack:draft 0.1.0 is a draft, not yet published by the registry".to_string(),
+            ]
+        );
     }
 }

@@ -11,7 +11,7 @@ mod common;
 use axum::http::{Method, StatusCode};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use common::{Api, computed_footprint, drain, login, message, user};
+use common::{Api, Certifying, act, certified, computed_footprint, labelled, login, message, user};
 use serde_json::{Value, json};
 use zuji_server::{ServerConfig, bootstrap};
 use zuji_store::{OrgKind, Role, Store};
@@ -90,64 +90,21 @@ async fn parties(s: &Store) -> Parties {
     }
 }
 
-async fn act(api: &Api, token: &str, app: &str, action: Value) -> Value {
-    let (status, out) = api
-        .post(
-            &format!("/certification/applications/{app}/actions"),
-            Some(token),
-            action,
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{out}");
-    out
+impl Parties {
+    fn certifying(&self) -> Certifying<'_> {
+        Certifying {
+            api: &self.api,
+            enterprise: &self.enterprise,
+            body: &self.body,
+            body_org: self.body_org,
+        }
+    }
 }
 
-/// Applies with `footprint`, reviews, verifies by recomputation; returns the application.
+/// Applies with `footprint`, reviews, verifies by recomputation (the shared walk of
+/// `common::reviewed`); returns the application.
 async fn reviewed(s: &Store, p: &Parties, footprint: i64, previous: Option<&str>) -> String {
-    let (status, app) = p
-        .api
-        .post(
-            "/certification/applications",
-            Some(&p.enterprise),
-            json!({
-                "footprint_id": footprint,
-                "certification_body_org_id": p.body_org,
-                "pcr_id": PCR,
-                "documents": [{"name": "bill of materials.xlsx", "sha256": "9f".repeat(32)}],
-                "previous_certificate_id": previous,
-            }),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{app}");
-    let id = app["id"].as_str().unwrap().to_string();
-    act(
-        &p.api,
-        &p.body,
-        &id,
-        json!({"action": "start_document_review"}),
-    )
-    .await;
-    act(
-        &p.api,
-        &p.body,
-        &id,
-        json!({"action": "complete_document_review", "note": "BOM and metering records reviewed"}),
-    )
-    .await;
-    // The enterprise cannot ask for the recomputation; the body can.
-    let url = format!("/certification/applications/{id}/verification");
-    let (status, err) = p.api.post(&url, Some(&p.enterprise), Value::Null).await;
-    assert_eq!(status, StatusCode::FORBIDDEN, "{err}");
-    let (status, job) = p.api.post(&url, Some(&p.body), Value::Null).await;
-    assert_eq!(status, StatusCode::ACCEPTED, "{job}");
-    assert_eq!(job["kind"], "certification_verification");
-    drain(s).await;
-    let (_, job) = p
-        .api
-        .get(&format!("/jobs/{}", job["id"]), Some(&p.body))
-        .await;
-    assert_eq!(job["status"], "succeeded", "{job}");
-    id
+    common::reviewed(s, &p.certifying(), footprint, PCR, previous).await
 }
 
 async fn keys(api: &Api) -> KeyRing {
@@ -538,7 +495,7 @@ async fn the_registry_computes_a_benchmark_from_certified_footprints_and_labels_
 
         // Ten packs whose cell use differs by 2 % steps, each certified; the first and the
         // last carry GTINs.
-        let mut certified = Vec::new();
+        let mut packs = Vec::new();
         for i in 0..10 {
             let gtin = match i {
                 0 => Some("6901234567908"),
@@ -550,22 +507,15 @@ async fn the_registry_computes_a_benchmark_from_certified_footprints_and_labels_
             let (_, f) = api
                 .get(&format!("/footprints/{fid}"), Some(&p.enterprise))
                 .await;
-            let app = reviewed(s, &p, fid, None).await;
-            let out = act(
-                api,
-                &p.body,
-                &app,
-                json!({"action": "approve", "certificate_id": ""}),
-            )
-            .await;
-            certified.push((
+            let (_, out) = certified(s, &p.certifying(), fid, PCR).await;
+            packs.push((
                 f["total"].as_f64().unwrap(),
                 out["certificate"]["id"].as_str().unwrap().to_string(),
             ));
         }
-        let mut totals: Vec<f64> = certified.iter().map(|(t, _)| *t).collect();
+        let mut totals: Vec<f64> = packs.iter().map(|(t, _)| *t).collect();
         totals.sort_by(f64::total_cmp);
-        assert_eq!(totals[0], certified[0].0, "more cells, more CO2e");
+        assert_eq!(totals[0], packs[0].0, "more cells, more CO2e");
 
         // Only the registry computes; the body may not.
         let (status, _) = api
@@ -596,11 +546,8 @@ async fn the_registry_computes_a_benchmark_from_certified_footprints_and_labels_
         // The lowest pack is at or below the advanced value: grade A and points. The highest
         // is above the default value but within 1.2 × default: grade D, no points.
         assert!(totals[0] <= advanced && totals[9] > default && totals[9] <= 1.2 * default);
-        for ((_, cert), grade) in [(&certified[0], "A"), (&certified[9], "D")] {
-            let (status, issued) = api
-                .post("/labels", Some(&p.body), json!({"certificate_id": cert}))
-                .await;
-            assert_eq!(status, StatusCode::CREATED, "{name}: {issued}");
+        for ((_, cert), grade) in [(&packs[0], "A"), (&packs[9], "D")] {
+            let issued = labelled(&p.certifying(), cert).await;
             let g = &issued["label"]["statement"]["grade"];
             assert_eq!(g["grade"], grade, "{name}: {issued}");
             assert_eq!(g["benchmark_period"], "2024");

@@ -23,11 +23,10 @@
 
 mod common;
 
-use axum::body::Body;
-use axum::http::{Method, Request, StatusCode, header};
-use common::{Api, computed_footprint, drain, login, user};
+use axum::http::{Method, StatusCode};
+use common::web::{get, post_form, post_ok, testid, testid_after, testid_attr};
+use common::{Api, Certifying, certified, computed_footprint, drain, labelled, login, user};
 use serde_json::{Value, json};
-use tower::ServiceExt;
 use zuji_server::bootstrap;
 use zuji_server::web::i18n::parse_catalog;
 use zuji_store::{NewDatabaseVersion, OrgKind, Role, Store, Viewer};
@@ -36,114 +35,6 @@ const LFP: &str = include_str!("../../../examples/lfp-battery-pack.toml");
 const PCR: &str = "zuji:pcr:battery-pack:draft";
 const STEEL_PCR: &str = "zuji:pcr:steel-hot-rolled-coil:draft";
 const LANGS: [&str; 3] = ["zh-Hans", "zh-Hant", "en"];
-
-/// A response: status, `Location`, body.
-struct Page {
-    status: StatusCode,
-    location: Option<String>,
-    body: String,
-}
-
-async fn send(
-    api: &Api,
-    method: Method,
-    uri: &str,
-    token: Option<&str>,
-    form: Option<String>,
-) -> Page {
-    let mut req = Request::builder().method(method).uri(uri);
-    if let Some(t) = token {
-        req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
-    }
-    let body = match form {
-        Some(f) => {
-            req = req.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
-            Body::from(f)
-        }
-        None => Body::empty(),
-    };
-    let resp = api
-        .router
-        .clone()
-        .oneshot(req.body(body).unwrap())
-        .await
-        .unwrap();
-    let status = resp.status();
-    let location = resp
-        .headers()
-        .get(header::LOCATION)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
-    let bytes = axum::body::to_bytes(resp.into_body(), 64 << 20)
-        .await
-        .unwrap();
-    Page {
-        status,
-        location,
-        body: String::from_utf8_lossy(&bytes).into_owned(),
-    }
-}
-
-async fn get(api: &Api, uri: &str, token: Option<&str>) -> Page {
-    send(api, Method::GET, uri, token, None).await
-}
-
-async fn post_form(api: &Api, uri: &str, token: &str, fields: &[(&str, &str)]) -> Page {
-    let body = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(fields)
-        .finish();
-    send(api, Method::POST, uri, Some(token), Some(body)).await
-}
-
-/// Posts a form that must succeed: 303 to `to` (its path and query).
-async fn post_ok(api: &Api, uri: &str, token: &str, fields: &[(&str, &str)], to: &str) {
-    let p = post_form(api, uri, token, fields).await;
-    assert_eq!(
-        p.status,
-        StatusCode::SEE_OTHER,
-        "{uri} {fields:?}: {}",
-        p.body
-    );
-    assert_eq!(p.location.as_deref(), Some(to), "{uri} {fields:?}");
-}
-
-/// The text of the element carrying `data-testid="{id}"` (the first one after `from`).
-fn testid_after(body: &str, from: usize, id: &str) -> Option<String> {
-    let at = from + body[from..].find(&format!("data-testid=\"{id}\""))?;
-    let rest = &body[at..];
-    let start = rest.find('>')? + 1;
-    let end = rest[start..].find('<')?;
-    Some(unescape(rest[start..start + end].trim()))
-}
-
-/// Text as the browser shows it: the entities askama writes undone.
-fn unescape(html: &str) -> String {
-    html.replace("&#x27;", "'")
-        .replace("&#39;", "'")
-        .replace("&quot;", "\"")
-        .replace("&#34;", "\"")
-        .replace("&#x22;", "\"")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
-}
-
-fn testid(body: &str, id: &str) -> Option<String> {
-    testid_after(body, 0, id)
-}
-
-/// The value of attribute `attr` on the element carrying `data-testid="{id}"`.
-fn testid_attr(body: &str, from: usize, id: &str, attr: &str) -> Option<String> {
-    let at = from + body[from..].find(&format!("data-testid=\"{id}\""))?;
-    // The element's opening tag: back to its `<`, on to its `>`.
-    let open = body[..at].rfind('<')?;
-    let close = at + body[at..].find('>')?;
-    let tag = &body[open..close];
-    let key = format!("{attr}=\"");
-    let v = tag.find(&key)? + key.len();
-    let end = tag[v..].find('"')?;
-    Some(tag[v..v + end].to_string())
-}
 
 /// Where the card of PCR `id` begins on the benchmarks page.
 fn pcr_card(body: &str, id: &str) -> usize {
@@ -663,43 +554,21 @@ fn close(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-9 * b.abs().max(1.0)
 }
 
-/// Certifies `footprint` over the API: apply, review, recompute, approve. Returns the
-/// certificate id.
-async fn certify(s: &Store, p: &Parties, footprint: i64) -> String {
-    let app = apply(p, footprint).await;
-    for action in [
-        json!({"action": "start_document_review"}),
-        json!({"action": "complete_document_review"}),
-    ] {
-        let (status, out) = p
-            .api
-            .post(
-                &format!("/certification/applications/{app}/actions"),
-                Some(&p.body),
-                action,
-            )
-            .await;
-        assert_eq!(status, StatusCode::OK, "{out}");
+impl Parties {
+    fn certifying(&self) -> Certifying<'_> {
+        Certifying {
+            api: &self.api,
+            enterprise: &self.enterprise,
+            body: &self.body,
+            body_org: self.body_org,
+        }
     }
-    let (status, _) = p
-        .api
-        .post(
-            &format!("/certification/applications/{app}/verification"),
-            Some(&p.body),
-            Value::Null,
-        )
-        .await;
-    assert_eq!(status, StatusCode::ACCEPTED);
-    drain(s).await;
-    let (status, out) = p
-        .api
-        .post(
-            &format!("/certification/applications/{app}/actions"),
-            Some(&p.body),
-            json!({"action": "approve"}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{out}");
+}
+
+/// Certifies `footprint` over the API (the shared walk of `common::certified`: apply,
+/// review, recompute, approve). Returns the certificate id.
+async fn certify(s: &Store, p: &Parties, footprint: i64) -> String {
+    let (_, out) = certified(s, &p.certifying(), footprint, PCR).await;
     out["certificate"]["id"].as_str().unwrap().to_string()
 }
 
@@ -768,6 +637,9 @@ async fn the_registry_publishes_benchmarks_and_reads_its_desk() {
             certificates.push(certify(s, &p, fid).await);
         }
         totals.sort_by(f64::total_cmp);
+        assert_eq!(certificates[0], "CERT-000001", "{name}");
+        assert_eq!(certificates[9], "CERT-000010", "{name}");
+        check_desk_paging(api, &p.body, name).await;
 
         post_ok(
             api,
@@ -888,8 +760,9 @@ async fn the_registry_publishes_benchmarks_and_reads_its_desk() {
         assert_eq!(steel["benchmark"]["method"]["method"], "policy");
         assert_eq!(
             steel["benchmark"]["source"],
-            "Provincial notice on steel carbon footprint values (2025) · CC BY 4.0"
+            "Provincial notice on steel carbon footprint values (2025)"
         );
+        assert_eq!(steel["benchmark"]["licence"], "CC BY 4.0");
 
         // One label on the lowest pack: grade A (at or below the advanced value).
         let lowest = certificates[0].clone();
@@ -1069,5 +942,433 @@ async fn the_registry_publishes_benchmarks_and_reads_its_desk() {
         ] {
             check_languages(api, path, reg).await;
         }
+    }
+}
+
+/// The certification desk's lists a page at a time (askama writes `&` in a link as
+/// `&#38;`), with the ten certifications of the
+/// registry test (APP-000001…10, CERT-000001…10, approved in that order).
+async fn check_desk_paging(api: &Api, body: &str, name: &str) {
+    // Certificates, oldest first, four per page: page 3 holds the ninth and tenth.
+    let c = get(
+        api,
+        "/desk/certification/certificates?page=3&per=4&lang=en",
+        Some(body),
+    )
+    .await;
+    assert_eq!(c.status, StatusCode::OK, "{name}: {}", c.body);
+    let listed: Vec<&str> = c
+        .body
+        .match_indices("data-certificate=\"")
+        .map(|(i, m)| &c.body[i + m.len()..i + m.len() + 11])
+        .collect();
+    assert_eq!(listed, ["CERT-000009", "CERT-000010"], "{name}");
+    assert_eq!(
+        testid(&c.body, "pager-position").as_deref(),
+        Some("Page 3 of 3")
+    );
+    assert!(
+        c.body.contains(
+            "href=\"/desk/certification/certificates?per=4&#38;page=2\" rel=\"prev\">Previous page<"
+        ),
+        "{name}"
+    );
+    assert!(
+        !c.body.contains("rel=\"next\""),
+        "{name}: no page after the last"
+    );
+    // The calendar still covers all ten (each has its expiry).
+    assert_eq!(c.body.matches("Certificate expires").count(), 10, "{name}");
+    let c = get(
+        api,
+        "/desk/certification/certificates?page=2&per=4&lang=zh-Hans",
+        Some(body),
+    )
+    .await;
+    assert_eq!(
+        testid(&c.body, "pager-position").as_deref(),
+        Some("第 2 页，共 3 页")
+    );
+    assert!(c.body.contains("data-certificate=\"CERT-000005\""));
+    assert!(c.body.contains("data-certificate=\"CERT-000008\""));
+    assert!(!c.body.contains("data-certificate=\"CERT-000004\""));
+    assert!(!c.body.contains("data-certificate=\"CERT-000009\""));
+    assert!(c.body.contains(
+        "href=\"/desk/certification/certificates?per=4&#38;page=3\" rel=\"next\">下一页<"
+    ));
+
+    // The queue: all ten decided, the most recent decision first; page 2 of three.
+    let q = get(api, "/desk/certification?page=2&per=4&lang=en", Some(body)).await;
+    assert_eq!(q.status, StatusCode::OK, "{name}: {}", q.body);
+    let listed: Vec<&str> = q
+        .body
+        .match_indices("data-application=\"")
+        .map(|(i, m)| &q.body[i + m.len()..i + m.len() + 10])
+        .collect();
+    assert_eq!(
+        listed,
+        ["APP-000006", "APP-000005", "APP-000004", "APP-000003"],
+        "{name}"
+    );
+    // The group says how many it holds in all, not on this page.
+    assert_eq!(testid(&q.body, "queue-group-count").as_deref(), Some("10"));
+    assert_eq!(
+        testid(&q.body, "pager-position").as_deref(),
+        Some("Page 2 of 3")
+    );
+    assert!(
+        q.body
+            .contains("href=\"/desk/certification?per=4&#38;page=1\" rel=\"prev\"")
+    );
+    assert!(
+        q.body
+            .contains("href=\"/desk/certification?per=4&#38;page=3\" rel=\"next\"")
+    );
+    // Twenty-five per page by default: one page, no pager.
+    let q = get(api, "/desk/certification?lang=en", Some(body)).await;
+    assert_eq!(q.body.matches("data-application=\"").count(), 10, "{name}");
+    assert!(!q.body.contains("data-testid=\"pager\""), "{name}");
+    // A page that is not a number is named; the first page is shown.
+    let q = get(api, "/desk/certification?page=two&lang=en", Some(body)).await;
+    assert_eq!(q.status, StatusCode::OK, "{name}");
+    assert_eq!(
+        testid(&q.body, "desk-notice").as_deref(),
+        Some("The page ‘two’ is not valid: it must be a whole number from 1.")
+    );
+    let c = get(
+        api,
+        "/desk/certification/certificates?per=0&lang=zh-Hant",
+        Some(body),
+    )
+    .await;
+    assert_eq!(
+        testid(&c.body, "desk-notice").as_deref(),
+        Some("每頁條數「0」無效：應為 1 到 100 的整數。")
+    );
+    for path in [
+        "/desk/certification?page=2&per=4",
+        "/desk/certification/certificates?page=2&per=4",
+    ] {
+        check_languages(api, path, body).await;
+    }
+}
+
+/// English month abbreviations as the pages write dates (`21 Nov 2026`).
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// A date as the pages write it in `lang`.
+fn written(lang: &str, y: i32, m: u8, d: u8) -> String {
+    if lang == "en" {
+        format!("{d} {} {y}", MONTHS[usize::from(m) - 1])
+    } else {
+        format!("{y}年{m}月{d}日")
+    }
+}
+
+/// The certificate's surveillance visits as the API shows them to the body.
+async fn visits(p: &Parties, cert: &str) -> Vec<Value> {
+    let (status, c) = p
+        .api
+        .get(&format!("/certificates/{cert}"), Some(&p.body))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{c}");
+    c["certificate"]["surveillance"].as_array().unwrap().clone()
+}
+
+#[tokio::test]
+async fn a_certification_body_schedules_and_records_surveillance() {
+    for t in zuji_store::testing::both().await {
+        let (s, name) = (&t.store, t.name);
+        let p = parties(s).await;
+        let api = &p.api;
+        let fid = computed_footprint(api, s, &p.enterprise, LFP).await;
+        let (_, out) = certified(s, &p.certifying(), fid, PCR).await;
+        let cert = out["certificate"]["id"].as_str().unwrap().to_string();
+        assert_eq!(cert, "CERT-000001", "{name}");
+        let product_id = out["certificate"]["product_id"].as_i64().unwrap();
+        labelled(&p.certifying(), &cert).await;
+        user(
+            s,
+            "Macau Certification",
+            OrgKind::Certifier,
+            "m@cert.mo",
+            Role::Editor,
+        )
+        .await;
+        let other = login(api, "m@cert.mo").await;
+        let url = format!("/desk/certification/certificates/{cert}");
+        let form = format!("{url}/surveillance");
+
+        // The dates: due on 1 January next year (after today, and before S-1, which the
+        // issue scheduled twelve months on, so the visit recorded next is this one);
+        // performed today (the certificate was issued today, so no earlier day is open).
+        let now = zuji_store::now_ms() / 1000;
+        let today = zuji_trust::certification::Timestamp(now).date();
+        let year = today.year() + 1;
+        let due = format!("{year}-01-01");
+
+        // The list links to the certificate's page, which shows S-1 open.
+        let c = get(api, "/desk/certification/certificates", Some(&p.body)).await;
+        assert!(c.body.contains(&format!("href=\"{url}\"")), "{name}");
+        let page = get(api, &format!("{url}?lang=en"), Some(&p.body)).await;
+        assert_eq!(page.status, StatusCode::OK, "{name}: {}", page.body);
+        assert!(page.body.contains("data-visit=\"S-1\""), "{name}");
+        assert_eq!(
+            testid_attr(&page.body, 0, "visit-outcome", "data-outcome").as_deref(),
+            Some("open")
+        );
+        assert!(
+            page.body
+                .contains("<label for=\"due-by\">Due by (YYYY-MM-DD)</label>")
+        );
+        assert_eq!(visits(&p, &cert).await.len(), 1, "{name}");
+
+        // Refused, named and nothing changed: a date in another format, no date, a date
+        // past the validity, a visit that is not open, a nonconformity without findings.
+        for (lang, fields, notice) in [
+            (
+                "en",
+                vec![("action", "schedule_surveillance"), ("due_by", "01/01/2030")],
+                "“Due by” must be a real date written YYYY-MM-DD (e.g. 2027-03-01), not “01/01/2030”.".to_string(),
+            ),
+            (
+                "zh-Hans",
+                vec![("action", "schedule_surveillance"), ("due_by", "2027-02-30")],
+                "“截止日期”应为“年-月-日”格式的真实日期（例如 2027-03-01），而不是“2027-02-30”。".to_string(),
+            ),
+            (
+                "zh-Hant",
+                vec![("action", "schedule_surveillance"), ("due_by", " ")],
+                "請填寫「截止日期」。".to_string(),
+            ),
+            (
+                "en",
+                vec![("action", "schedule_surveillance"), ("due_by", "2099-01-01")],
+                format!(
+                    "“Due by” must be before the certificate's validity ends ({}).",
+                    written("en", today.year() + 2, today.month(), today.day())
+                ),
+            ),
+            (
+                "en",
+                vec![
+                    ("action", "record_surveillance"),
+                    ("visit", "S-9"),
+                    ("auditor", "Chan Tai Man"),
+                    ("outcome", "satisfactory"),
+                ],
+                "“Visit”: this certificate has no open surveillance visit “S-9”.".to_string(),
+            ),
+            (
+                "en",
+                vec![
+                    ("action", "record_surveillance"),
+                    ("visit", "S-1"),
+                    ("auditor", "Chan Tai Man"),
+                    ("outcome", "nonconformity"),
+                    ("findings", ""),
+                ],
+                "Please fill in “Findings”.".to_string(),
+            ),
+            (
+                "en",
+                vec![
+                    ("action", "record_surveillance"),
+                    ("visit", "S-1"),
+                    ("auditor", "Chan Tai Man"),
+                    ("outcome", "satisfactory"),
+                    ("performed_on", "2020-01-01"),
+                ],
+                // Issued today: the visit can only have taken place today.
+                format!(
+                    "“Date performed” must be between the certificate's issue ({0}) and today ({0}).",
+                    written("en", today.year(), today.month(), today.day())
+                ),
+            ),
+        ] {
+            let r = post_form(api, &format!("{form}?lang={lang}"), &p.body, &fields).await;
+            assert_eq!(
+                r.status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{name} {fields:?}: {}",
+                r.body
+            );
+            assert_eq!(
+                testid(&r.body, "desk-notice").as_deref(),
+                Some(notice.as_str()),
+                "{name} {fields:?}"
+            );
+            assert_eq!(visits(&p, &cert).await.len(), 1, "{name} {fields:?}");
+        }
+        // Another certification body's user cannot see the certificate here, nor act.
+        let r = get(api, &url, Some(&other)).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{name}");
+        let r = post_form(
+            api,
+            &form,
+            &other,
+            &[("action", "schedule_surveillance"), ("due_by", &due)],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{name}");
+        let r = post_form(
+            api,
+            &form,
+            &p.enterprise,
+            &[("action", "schedule_surveillance"), ("due_by", &due)],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{name}");
+        assert_eq!(visits(&p, &cert).await.len(), 1, "{name}");
+
+        // Scheduled: S-2, due on the date entered.
+        post_ok(
+            api,
+            &form,
+            &p.body,
+            &[("action", "schedule_surveillance"), ("due_by", &due)],
+            &format!("{url}?done=schedule_surveillance"),
+        )
+        .await;
+        let v = visits(&p, &cert).await;
+        assert_eq!(v.len(), 2, "{name}");
+        assert_eq!(v[1]["id"], "S-2");
+        for lang in LANGS {
+            let page = get(api, &format!("{url}?lang={lang}"), Some(&p.body)).await;
+            let row = page.body.find("data-visit=\"S-2\"").unwrap();
+            assert_eq!(
+                testid_after(&page.body, row, "visit-due"),
+                Some(written(lang, year, 1, 1)),
+                "{name} {lang}"
+            );
+            assert_eq!(
+                testid_after(&page.body, row, "visit-performed").as_deref(),
+                Some("")
+            );
+            // The record form names the visit it fulfils.
+            assert!(
+                page.body.contains("<option value=\"S-2\">"),
+                "{name} {lang}"
+            );
+        }
+        let done = get(
+            api,
+            &format!("{url}?done=schedule_surveillance&lang=zh-Hans"),
+            Some(&p.body),
+        )
+        .await;
+        assert_eq!(
+            testid(&done.body, "desk-notice").as_deref(),
+            Some("监督审核已安排。")
+        );
+
+        // Recorded: performed today by the auditor entered, a nonconformity with findings.
+        let findings = "Metering records for March are missing";
+        post_ok(
+            api,
+            &form,
+            &p.body,
+            &[
+                ("action", "record_surveillance"),
+                ("visit", "S-2"),
+                ("auditor", "Chan Tai Man"),
+                ("outcome", "nonconformity"),
+                ("findings", findings),
+                ("performed_on", &today.to_string()),
+            ],
+            &format!("{url}?done=record_surveillance"),
+        )
+        .await;
+        let v = visits(&p, &cert).await;
+        assert_eq!(v[1]["auditor"], "Chan Tai Man", "{name}");
+        assert_eq!(v[1]["outcome"]["outcome"], "nonconformity");
+        assert_eq!(v[1]["outcome"]["description"], findings);
+        assert!(v[0]["performed_at"].is_null(), "S-1 stays open");
+        for (lang, outcome, public_outcome) in [
+            ("zh-Hans", "不符合", format!("不符合：{findings}")),
+            ("zh-Hant", "不符合", format!("不符合：{findings}")),
+            ("en", "Nonconformity", format!("Nonconformity: {findings}")),
+        ] {
+            let today_text = written(lang, today.year(), today.month(), today.day());
+            let due_text = written(lang, year, 1, 1);
+            let page = get(api, &format!("{url}?lang={lang}"), Some(&p.body)).await;
+            let row = page.body.find("data-visit=\"S-2\"").unwrap();
+            assert_eq!(
+                testid_after(&page.body, row, "visit-due"),
+                Some(due_text.clone())
+            );
+            assert_eq!(
+                testid_after(&page.body, row, "visit-performed"),
+                Some(today_text.clone()),
+                "{name} {lang}"
+            );
+            assert_eq!(
+                testid_after(&page.body, row, "visit-auditor").as_deref(),
+                Some("Chan Tai Man")
+            );
+            assert_eq!(
+                testid_after(&page.body, row, "visit-outcome").as_deref(),
+                Some(outcome)
+            );
+            assert_eq!(
+                testid_after(&page.body, row, "visit-findings").as_deref(),
+                Some(findings)
+            );
+            // The next record fulfils S-1.
+            assert!(
+                page.body.contains("<option value=\"S-1\">"),
+                "{name} {lang}"
+            );
+            // The public product page, as the holder sees it, shows the visit.
+            let public = get(
+                api,
+                &format!("/registry/products/{product_id}?lang={lang}"),
+                Some(&p.enterprise),
+            )
+            .await;
+            assert_eq!(public.status, StatusCode::OK, "{name} {lang}");
+            assert!(
+                public.body.contains(&format!(
+                    "<tr><td>S-2</td><td>{due_text}</td><td>{today_text}</td><td>{public_outcome}</td></tr>"
+                )),
+                "{name} {lang}"
+            );
+        }
+
+        // Withdrawn: surveillance is over; the form is refused and nothing changes.
+        post_ok(
+            api,
+            &format!("/desk/certification/certificates/{cert}/actions"),
+            &p.body,
+            &[
+                ("action", "withdraw"),
+                ("reason", "nonconformity not corrected"),
+            ],
+            "/desk/certification/certificates?done=withdraw",
+        )
+        .await;
+        let r = post_form(
+            api,
+            &format!("{form}?lang=en"),
+            &p.body,
+            &[("action", "schedule_surveillance"), ("due_by", &due)],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{name}");
+        assert_eq!(
+            testid(&r.body, "desk-notice").as_deref(),
+            Some(
+                "This certificate is “Withdrawn”: surveillance can no longer be scheduled or recorded."
+            )
+        );
+        assert!(
+            !r.body.contains("name=\"due_by\""),
+            "{name}: no form on a withdrawn certificate"
+        );
+        assert_eq!(visits(&p, &cert).await.len(), 2, "{name}");
+
+        check_languages(api, &url, &p.body).await;
     }
 }

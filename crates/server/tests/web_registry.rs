@@ -20,7 +20,7 @@
 mod common;
 
 use axum::http::{Method, StatusCode};
-use common::{Api, computed_footprint, drain, login, user};
+use common::{Api, Certifying, certified, computed_footprint, labelled, login, user};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use zuji_server::{ServerConfig, bootstrap};
@@ -120,16 +120,15 @@ async fn parties(s: &Store) -> Parties {
     }
 }
 
-async fn act(api: &Api, token: &str, app: &str, action: Value) -> Value {
-    let (status, out) = api
-        .post(
-            &format!("/certification/applications/{app}/actions"),
-            Some(token),
-            action,
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{out}");
-    out
+impl Parties {
+    fn certifying(&self) -> Certifying<'_> {
+        Certifying {
+            api: &self.api,
+            enterprise: &self.enterprise,
+            body: &self.body,
+            body_org: self.body_org,
+        }
+    }
 }
 
 /// A certified product: its id, name, certified total and certificate.
@@ -141,7 +140,7 @@ struct Certified {
 }
 
 /// Uploads and computes `model`, applies under `pcr`, has it reviewed, recomputed and
-/// approved: the walk of tests/labels.rs.
+/// approved: the walk of tests/labels.rs (`common::certified`).
 async fn certify(s: &Store, p: &Parties, model: &str, pcr: &str) -> Certified {
     let api = &p.api;
     let fid = computed_footprint(api, s, &p.enterprise, model).await;
@@ -152,45 +151,7 @@ async fn certify(s: &Store, p: &Parties, model: &str, pcr: &str) -> Certified {
     let (_, product) = api
         .get(&format!("/products/{product_id}"), Some(&p.enterprise))
         .await;
-    let (status, app) = api
-        .post(
-            "/certification/applications",
-            Some(&p.enterprise),
-            json!({"footprint_id": fid, "certification_body_org_id": p.body_org, "pcr_id": pcr, "documents": []}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{app}");
-    let id = app["id"].as_str().unwrap().to_string();
-    act(
-        api,
-        &p.body,
-        &id,
-        json!({"action": "start_document_review"}),
-    )
-    .await;
-    act(
-        api,
-        &p.body,
-        &id,
-        json!({"action": "complete_document_review", "note": "records reviewed"}),
-    )
-    .await;
-    let (status, job) = api
-        .post(
-            &format!("/certification/applications/{id}/verification"),
-            Some(&p.body),
-            Value::Null,
-        )
-        .await;
-    assert_eq!(status, StatusCode::ACCEPTED, "{job}");
-    drain(s).await;
-    let out = act(
-        api,
-        &p.body,
-        &id,
-        json!({"action": "approve", "certificate_id": ""}),
-    )
-    .await;
+    let (_, out) = certified(s, &p.certifying(), fid, pcr).await;
     Certified {
         product_id,
         name: product["name"].as_str().unwrap().to_string(),
@@ -200,15 +161,7 @@ async fn certify(s: &Store, p: &Parties, model: &str, pcr: &str) -> Certified {
 }
 
 async fn issue_label(p: &Parties, certificate: &str) -> String {
-    let (status, issued) = p
-        .api
-        .post(
-            "/labels",
-            Some(&p.body),
-            json!({"certificate_id": certificate}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{issued}");
+    let issued = labelled(&p.certifying(), certificate).await;
     issued["label"]["id"].as_str().unwrap().to_string()
 }
 

@@ -9,11 +9,10 @@
 
 mod common;
 
-use axum::body::Body;
-use axum::http::{Method, Request, StatusCode, header};
+use axum::http::{Method, StatusCode};
+use common::web::{Page, get, post_form, send, testid};
 use common::{Api, drain, login, user};
 use serde_json::Value;
-use tower::ServiceExt;
 use zuji_server::bootstrap;
 use zuji_server::web::i18n::{format_number, parse_catalog, significant_decimals};
 use zuji_store::{OrgKind, Role, Store};
@@ -27,74 +26,6 @@ const LANGS: [&str; 3] = ["zh-Hans", "zh-Hant", "en"];
 /// cathode 1.998 kg × 12.66 = 25.29468; graphite 90.8 × 0.1836 = 16.67088;
 /// electricity 90.8 × 0.3971 = 36.05668; road 5.8275 t·km × 0.12522 = 0.72971955.
 const LFP_TOTAL: f64 = 25.29468 + 16.67088 + 36.05668 + 0.72971955;
-
-/// A response: status, `Location`, body.
-struct Page {
-    status: StatusCode,
-    location: Option<String>,
-    content_type: String,
-    body: String,
-}
-
-async fn send(
-    api: &Api,
-    method: Method,
-    uri: &str,
-    token: Option<&str>,
-    content_type: Option<&str>,
-    body: Vec<u8>,
-) -> Page {
-    let mut req = Request::builder().method(method).uri(uri);
-    if let Some(t) = token {
-        req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
-    }
-    if let Some(ct) = content_type {
-        req = req.header(header::CONTENT_TYPE, ct);
-    }
-    let resp = api
-        .router
-        .clone()
-        .oneshot(req.body(Body::from(body)).unwrap())
-        .await
-        .unwrap();
-    let status = resp.status();
-    let header_text = |h: header::HeaderName| {
-        resp.headers()
-            .get(h)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string)
-    };
-    let location = header_text(header::LOCATION);
-    let content_type = header_text(header::CONTENT_TYPE).unwrap_or_default();
-    let bytes = axum::body::to_bytes(resp.into_body(), 64 << 20)
-        .await
-        .unwrap();
-    Page {
-        status,
-        location,
-        content_type,
-        body: String::from_utf8_lossy(&bytes).into_owned(),
-    }
-}
-
-async fn get(api: &Api, uri: &str, token: Option<&str>) -> Page {
-    send(api, Method::GET, uri, token, None, Vec::new()).await
-}
-
-async fn post_form(api: &Api, uri: &str, token: &str, fields: &[(&str, &str)]) -> Page {
-    let body = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(fields)
-        .finish();
-    send(
-        api,
-        Method::POST,
-        uri,
-        Some(token),
-        Some("application/x-www-form-urlencoded"),
-        body.into_bytes(),
-    )
-    .await
-}
 
 const BOUNDARY: &str = "zuji-test-boundary-7d1c";
 
@@ -131,15 +62,6 @@ async fn post_multipart(api: &Api, uri: &str, token: &str, body: Vec<u8>) -> Pag
         body,
     )
     .await
-}
-
-/// The page's text between the `data-testid="{id}"` element's `>` and the next `<`.
-fn testid(body: &str, id: &str) -> Option<String> {
-    let at = body.find(&format!("data-testid=\"{id}\""))?;
-    let rest = &body[at..];
-    let start = rest.find('>')? + 1;
-    let end = rest[start..].find('<')?;
-    Some(rest[start..start + end].trim().to_string())
 }
 
 /// Every catalog key, and anything that looks like one of this area's keys, must not
@@ -351,6 +273,26 @@ async fn enterprise_uploads_computes_and_applies() {
             assert!(
                 f.body
                     .contains(&format!("/app/footprints/{fid}/report.pdf"))
+            );
+        }
+        // The study report states the goal and electricity treatment of the example's
+        // [study] table and the licence the bundled database's package states.
+        let report = get(
+            api,
+            &format!("/app/footprints/{fid}/report?lang=en"),
+            Some(&w.editor),
+        )
+        .await;
+        assert_eq!(report.status, StatusCode::OK, "{name}: {}", report.body);
+        for stated in [
+            "Practitioners, verifiers and registry operators evaluating the platform",
+            "location-based (grid average)",
+            "no contractual instruments (GEC/I-REC) are claimed",
+            "is licensed MIT OR Apache-2.0",
+        ] {
+            assert!(
+                report.body.contains(stated),
+                "{name}: report lacks {stated:?}"
             );
         }
         // The dashboard lists it with its total.

@@ -31,6 +31,14 @@ pub struct DatabaseVersion {
     pub created_at: i64,
 }
 
+/// What a database version's package says of itself (`database.toml`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DatabaseFacts {
+    pub source: String,
+    pub licence: String,
+    pub description: String,
+}
+
 /// A database version to store.
 pub struct NewDatabaseVersion<'a> {
     pub name: &'a str,
@@ -243,6 +251,53 @@ impl Store {
             .await
             .map_err(|e| StoreError::invalid("database", e.to_string()))?
             .map_err(|e| StoreError::invalid("database", format!("version {id}: {e}")))
+    }
+
+    /// The source, licence and description a version's package states in its
+    /// `database.toml` (empty strings where it states none). Read from the package the
+    /// first time and kept in `database_version_facts`, so a report or the desk asks once.
+    pub async fn database_version_facts(&self, id: i64) -> Result<DatabaseFacts, StoreError> {
+        let kept: Option<(String, String, String)> = sqlx::query_as(
+            "SELECT source, licence, description FROM database_version_facts WHERE database_version_id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        if let Some((source, licence, description)) = kept {
+            return Ok(DatabaseFacts {
+                source,
+                licence,
+                description,
+            });
+        }
+        let (content, key): (Vec<u8>, String) =
+            sqlx::query_as("SELECT content, db_key FROM database_versions WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?
+                .ok_or_else(|| StoreError::not_found("database version", id))?;
+        let meta = tokio::task::spawn_blocking(move || {
+            zuji_formats::tabular::read_tabular_zip_meta(&content, &key)
+        })
+        .await
+        .map_err(|e| StoreError::invalid("database", e.to_string()))?
+        .map_err(|e| StoreError::invalid("database", format!("version {id}: {e}")))?;
+        let facts = DatabaseFacts {
+            source: meta.source.unwrap_or_default(),
+            licence: meta.licence.unwrap_or_default(),
+            description: meta.description.unwrap_or_default(),
+        };
+        sqlx::query(
+            "INSERT INTO database_version_facts (database_version_id, source, licence, description)
+             VALUES ($1, $2, $3, $4) ON CONFLICT (database_version_id) DO NOTHING",
+        )
+        .bind(id)
+        .bind(&facts.source)
+        .bind(&facts.licence)
+        .bind(&facts.description)
+        .execute(&self.pool)
+        .await?;
+        Ok(facts)
     }
 
     /// Searches activities by name, reference product or id, in one version or in the

@@ -39,7 +39,9 @@ pub mod workspace;
 pub use access::{OrgKind, Role, Scope, Viewer};
 pub use accounts::{ApiClient, IssuedClient, IssuedToken, Organisation, User, random_password};
 pub use audit::AuditEntry;
-pub use databases::{ActivityRow, DatabaseVersion, NewDatabaseVersion, check_database_name};
+pub use databases::{
+    ActivityRow, DatabaseFacts, DatabaseVersion, NewDatabaseVersion, check_database_name,
+};
 pub use error::StoreError;
 pub use footprints::{FootprintRow, NewFootprint, StaleFootprint};
 pub use jobs::{ClaimedJob, Job, JobKind, JobStatus, LEASE_MS};

@@ -21,12 +21,12 @@
 
 use crate::trust::now_seconds;
 use crate::{
-    DatabaseVersion, FootprintRow, Job, OrgKind, Scope, Store, StoreError, StoredApplication,
-    StoredCertificate, StoredLabel, Viewer, now_ms,
+    DatabaseVersion, FootprintRow, Job, OrgKind, Page, PageRequest, Scope, Store, StoreError,
+    StoredApplication, StoredCertificate, StoredLabel, Viewer, now_ms,
 };
 use serde::Serialize;
 use std::collections::BTreeMap;
-use zuji_trust::certification::{Application, Timestamp};
+use zuji_trust::certification::Timestamp;
 use zuji_trust::conformance::ConformanceReport;
 
 const DAY_MS: i64 = 86_400_000;
@@ -217,27 +217,6 @@ pub struct BodyCertificate {
     pub holder_name: String,
 }
 
-/// `(sees every body's records, the viewer's organisation)` for the desk's
-/// certification queries: a certification body sees its own, the registry all.
-fn desk_scope(viewer: &Viewer) -> Result<(bool, i64), StoreError> {
-    match viewer {
-        Viewer::System => Ok((true, -1)),
-        Viewer::Anonymous => Err(StoreError::Unauthenticated),
-        Viewer::Member {
-            org_id, org_kind, ..
-        } => {
-            viewer.require(Scope::Read)?;
-            match org_kind {
-                OrgKind::Registry => Ok((true, *org_id)),
-                OrgKind::Certifier => Ok((false, *org_id)),
-                OrgKind::Enterprise => Err(StoreError::Forbidden(
-                    "the certification desk is for certification bodies and the registry".into(),
-                )),
-            }
-        }
-    }
-}
-
 /// The registry operator (read scope) or the system.
 fn require_registry(viewer: &Viewer) -> Result<(), StoreError> {
     if viewer.is_system() {
@@ -268,57 +247,6 @@ struct ProductFacts {
 
 /// id, JSON.
 type JsonRow = (i64, String);
-/// id, product, model version, enterprise, body, revision, JSON, created, updated,
-/// product name, enterprise name.
-type QueueRow = (
-    String,
-    i64,
-    i64,
-    i64,
-    i64,
-    i64,
-    String,
-    i64,
-    i64,
-    String,
-    String,
-);
-
-fn application_of(row: QueueRow) -> Result<QueueEntry, StoreError> {
-    let (
-        id,
-        product_id,
-        model_version_id,
-        enterprise,
-        body,
-        revision,
-        json,
-        created,
-        updated,
-        product,
-        ent,
-    ) = row;
-    let application: Application =
-        crate::trust::stored_json(&json, &format!("cert_applications[{id}].application_json"))?;
-    Ok(QueueEntry {
-        application: StoredApplication {
-            status: application.status(),
-            id,
-            product_id,
-            model_version_id,
-            enterprise_org_id: enterprise,
-            certification_body_org_id: body,
-            revision,
-            created_at: created,
-            updated_at: updated,
-            application,
-        },
-        product_name: product,
-        enterprise_name: ent,
-    })
-}
-
-const QUEUE_COLS: &str = "a.id, a.product_id, a.model_version_id, a.enterprise_org_id, a.body_org_id, a.revision, a.application_json, a.created_at, a.updated_at, p.name, o.name";
 
 impl Store {
     /// Reads `product.geography` and `product.reference_period` of every model version
@@ -485,6 +413,43 @@ impl Store {
             .collect()
     }
 
+    /// One page of [`Store::organisations_overview`]'s list, in the same order: the
+    /// registry operator (read scope) or the system.
+    pub async fn organisations_page(
+        &self,
+        viewer: &Viewer,
+        page: PageRequest,
+    ) -> Result<Page<OrgOverview>, StoreError> {
+        require_registry(viewer)?;
+        let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM organisations")
+            .fetch_one(&self.pool)
+            .await?;
+        // The id breaks ties, so a page boundary never repeats or skips an organisation.
+        let rows: Vec<(i64, String, String, i64, i64)> = sqlx::query_as(
+            "SELECT o.id, o.name, o.kind, o.created_at, COUNT(u.id) FROM organisations o
+             LEFT JOIN users u ON u.org_id = o.id
+             GROUP BY o.id, o.name, o.kind, o.created_at ORDER BY o.kind, o.name, o.id
+             LIMIT $1 OFFSET $2",
+        )
+        .bind(page.limit as i64)
+        .bind(page.offset as i64)
+        .fetch_all(&self.pool)
+        .await?;
+        let items = rows
+            .into_iter()
+            .map(|(id, name, kind, created_at, users)| {
+                Ok(OrgOverview {
+                    id,
+                    name,
+                    kind: OrgKind::parse(&kind)?,
+                    users: count(users),
+                    created_at,
+                })
+            })
+            .collect::<Result<_, StoreError>>()?;
+        Ok(Page::new(items, total, page))
+    }
+
     /// Every background database version (by name, newest first) with the source,
     /// licence and description its package states and the number of stored footprints
     /// computed with it: the registry operator (read scope) or the system. A version's
@@ -494,35 +459,15 @@ impl Store {
         viewer: &Viewer,
     ) -> Result<Vec<DatabaseOverview>, StoreError> {
         require_registry(viewer)?;
-        let missing: Vec<(i64, String)> = sqlx::query_as(
-            "SELECT v.id, v.db_key FROM database_versions v
+        let missing: Vec<i64> = sqlx::query_scalar(
+            "SELECT v.id FROM database_versions v
              WHERE NOT EXISTS (SELECT 1 FROM database_version_facts f WHERE f.database_version_id = v.id)
              ORDER BY v.id",
         )
         .fetch_all(&self.pool)
         .await?;
-        for (id, key) in missing {
-            let content: Vec<u8> =
-                sqlx::query_scalar("SELECT content FROM database_versions WHERE id = $1")
-                    .bind(id)
-                    .fetch_one(&self.pool)
-                    .await?;
-            let meta = tokio::task::spawn_blocking(move || {
-                zuji_formats::tabular::read_tabular_zip_meta(&content, &key)
-            })
-            .await
-            .map_err(|e| StoreError::invalid("database", e.to_string()))?
-            .map_err(|e| StoreError::invalid("database", format!("version {id}: {e}")))?;
-            sqlx::query(
-                "INSERT INTO database_version_facts (database_version_id, source, licence, description)
-                 VALUES ($1, $2, $3, $4) ON CONFLICT (database_version_id) DO NOTHING",
-            )
-            .bind(id)
-            .bind(meta.source.unwrap_or_default())
-            .bind(meta.licence.unwrap_or_default())
-            .bind(meta.description.unwrap_or_default())
-            .execute(&self.pool)
-            .await?;
+        for id in missing {
+            self.database_version_facts(id).await?;
         }
         let facts: Vec<(i64, String, String, String)> = sqlx::query_as(
             "SELECT database_version_id, source, licence, description FROM database_version_facts",
@@ -561,131 +506,6 @@ impl Store {
                 }
             })
             .collect())
-    }
-
-    /// The applications a certification body's desk lists: those made to the viewer's
-    /// body (the registry: all), oldest first, with product and enterprise names.
-    pub async fn certification_queue(
-        &self,
-        viewer: &Viewer,
-    ) -> Result<Vec<QueueEntry>, StoreError> {
-        let (all, org) = desk_scope(viewer)?;
-        let rows: Vec<QueueRow> = sqlx::query_as(sql!(
-            "SELECT {QUEUE_COLS} FROM cert_applications a
-             JOIN products p ON p.id = a.product_id JOIN organisations o ON o.id = a.enterprise_org_id
-             WHERE ($1 = 1 OR a.body_org_id = $2) ORDER BY a.seq"
-        ))
-        .bind(all as i64)
-        .bind(org)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.into_iter().map(application_of).collect()
-    }
-
-    /// One application as the certification body named in it (or the registry) reviews
-    /// it: the record, the footprint applied with and its PCR check as it stands now,
-    /// the database versions it used, the newest recomputation asked for, and the
-    /// certificate and labels an approval led to. Anyone else: `NotFound` (an
-    /// enterprise: forbidden; the public: unauthenticated).
-    pub async fn application_review(
-        &self,
-        viewer: &Viewer,
-        id: &str,
-    ) -> Result<ApplicationReview, StoreError> {
-        let (all, org) = desk_scope(viewer)?;
-        let row: Option<QueueRow> = sqlx::query_as(sql!(
-            "SELECT {QUEUE_COLS} FROM cert_applications a
-             JOIN products p ON p.id = a.product_id JOIN organisations o ON o.id = a.enterprise_org_id
-             WHERE a.id = $1 AND ($2 = 1 OR a.body_org_id = $3)"
-        ))
-        .bind(id)
-        .bind(all as i64)
-        .bind(org)
-        .fetch_optional(&self.pool)
-        .await?;
-        let entry = application_of(row.ok_or_else(|| StoreError::not_found("application", id))?)?;
-        let stored = entry.application;
-        let app = &stored.application;
-        let body_name = self.org_by_id(stored.certification_body_org_id).await?.name;
-        let footprint = match self
-            .footprint_with_fingerprint(stored.model_version_id, app.footprint_fingerprint())
-            .await
-        {
-            Ok(f) => Some(f),
-            Err(StoreError::Invalid { .. } | StoreError::NotFound { .. }) => None,
-            Err(e) => return Err(e),
-        };
-        let mut pcr_check = None;
-        let mut databases = Vec::new();
-        if let Some(f) = &footprint {
-            if let Ok(pcr) = self.get_pcr(&app.pcr().id, Some(&app.pcr().version)).await {
-                pcr_check = Some(self.conformance_of(f, &pcr.pcr).await?);
-            }
-            for v in &f.database_version_ids {
-                databases.push(self.database_version(*v).await?);
-            }
-        }
-        // The payload names the application as `"application_id":"APP-…"` (compact JSON).
-        let pattern = format!("%\"application_id\":\"{}\"%", stored.id);
-        let job_id: Option<i64> = sqlx::query_scalar(
-            "SELECT id FROM jobs WHERE kind = 'certification_verification' AND payload LIKE $1
-             ORDER BY id DESC LIMIT 1",
-        )
-        .bind(pattern)
-        .fetch_optional(&self.pool)
-        .await?;
-        let verification_job = match job_id {
-            Some(j) => Some(self.job_by_id(j).await?),
-            None => None,
-        };
-        let (certificate, labels) = match app.certificate_id() {
-            Some(cert) => (
-                Some(self.get_certificate(viewer, cert).await?),
-                self.list_labels(Some(cert), None, None, crate::PageRequest::new(0, 100))
-                    .await?
-                    .items,
-            ),
-            None => (None, Vec::new()),
-        };
-        Ok(ApplicationReview {
-            application: stored,
-            product_name: entry.product_name,
-            enterprise_name: entry.enterprise_name,
-            body_name,
-            footprint,
-            pcr_check,
-            databases,
-            verification_job,
-            certificate,
-            labels,
-        })
-    }
-
-    /// The certificates a certification body issued (the registry: all), oldest first,
-    /// each with its whole record, product and holder names.
-    pub async fn certificates_of_body(
-        &self,
-        viewer: &Viewer,
-    ) -> Result<Vec<BodyCertificate>, StoreError> {
-        let (all, org) = desk_scope(viewer)?;
-        let rows: Vec<(String, String, String)> = sqlx::query_as(
-            "SELECT c.id, p.name, o.name FROM certificates c
-             JOIN products p ON p.id = c.product_id JOIN organisations o ON o.id = c.enterprise_org_id
-             WHERE ($1 = 1 OR c.body_org_id = $2) ORDER BY c.seq",
-        )
-        .bind(all as i64)
-        .bind(org)
-        .fetch_all(&self.pool)
-        .await?;
-        let mut out = Vec::with_capacity(rows.len());
-        for (id, product_name, holder_name) in rows {
-            out.push(BodyCertificate {
-                certificate: self.get_certificate(viewer, &id).await?,
-                product_name,
-                holder_name,
-            });
-        }
-        Ok(out)
     }
 }
 

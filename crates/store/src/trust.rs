@@ -24,6 +24,8 @@
 
 mod benchmarks;
 mod certification;
+// certification desk: surveillance & paging
+mod desk;
 mod evidence;
 mod keys;
 mod labels;

@@ -63,8 +63,42 @@ pub struct BenchmarkVersion {
     pub statistics: Option<SampleStatistics>,
     /// For a policy benchmark, the document that sets the values.
     pub source: String,
+    /// The licence the values are published under, e.g. `CC BY 4.0`; `None` where no
+    /// licence is stated. Absent from versions published before it was recorded, which
+    /// therefore serialise (and hash in the transparency log) exactly as they did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub licence: Option<String>,
+    /// Where the values apply: an ISO 3166-1 alpha-2 code with an optional ISO 3166-2
+    /// subdivision, `CN` or `CN-GD` ([`check_geography`]); `None` where not stated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub geography: Option<String>,
     /// `YYYY-MM-DD` or an RFC 3339 timestamp.
     pub published_at: String,
+}
+
+/// Whether `code` has the shape of an ISO 3166 code as the platform writes geographies:
+/// two capital letters (ISO 3166-1 alpha-2, `CN`), optionally a hyphen and one to three
+/// capital letters or digits (an ISO 3166-2 subdivision, `CN-GD`). Only the shape is
+/// checked: no list of codes is bundled. The problem as a sentence.
+pub fn check_geography(code: &str) -> Result<(), String> {
+    let upper = |s: &str| s.bytes().all(|b| b.is_ascii_uppercase());
+    let (country, subdivision) = match code.split_once('-') {
+        Some((c, s)) => (c, Some(s)),
+        None => (code, None),
+    };
+    let country_ok = country.len() == 2 && upper(country);
+    let subdivision_ok = subdivision.is_none_or(|s| {
+        (1..=3).contains(&s.len())
+            && s.bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+    });
+    if country_ok && subdivision_ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "geography '{code}' is not an ISO 3166 code such as CN or CN-GD"
+        ))
+    }
 }
 
 /// A graded footprint.
@@ -234,6 +268,8 @@ pub fn compute(
         sample_size: Some(sorted.len()),
         statistics: Some(statistics),
         source: source.clone(),
+        licence: None,
+        geography: None,
         published_at: published_at.to_string(),
     };
     b.check(pcr).map_err(invalid)?;
@@ -267,6 +303,8 @@ pub fn from_policy(
         sample_size: None,
         statistics: None,
         source: source.to_string(),
+        licence: None,
+        geography: None,
         published_at: published_at.to_string(),
     };
     b.check(pcr).map_err(|problem| BenchmarkError::Invalid {
@@ -294,6 +332,12 @@ impl BenchmarkVersion {
         }
         if self.source.trim().is_empty() {
             return Err("the benchmark must cite its source".into());
+        }
+        if self.licence.as_deref().is_some_and(|l| l.trim().is_empty()) {
+            return Err("the licence, when given, must not be empty".into());
+        }
+        if let Some(g) = &self.geography {
+            check_geography(g)?;
         }
         check_timestamp(&self.published_at)?;
         let v = self.values;

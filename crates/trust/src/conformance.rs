@@ -12,6 +12,7 @@ use crate::pcr::{
     StandardRole, pattern_matches,
 };
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::fmt;
 use zuji_model::LifeCycleStage;
 use zuji_model::product::{AllocationMethod, InputLink, ProductModel, SystemBoundary};
@@ -144,7 +145,54 @@ pub struct CheckItem {
     pub key: String,
     pub severity: Severity,
     pub outcome: Outcome,
+    /// The finding as an English sentence (CLI, API).
     pub detail: String,
+    /// The same finding as a message id and its values, for a reader to put in another
+    /// language. Absent in reports stored before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<CheckMessage>,
+}
+
+/// A finding in a form a catalog can translate: `id` names the sentence (e.g.
+/// `pcr-status.draft`), `args` the values it mentions — ids, numbers formatted as in
+/// `detail`, and enumeration values as their kebab-case names (`stage`, `boundary`,
+/// `kind`, `approach`, `method` and their `required_*` counterparts). An optional value
+/// the study does not state is left out rather than written as text.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct CheckMessage {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub args: BTreeMap<String, String>,
+}
+
+impl CheckMessage {
+    pub fn new(id: &str) -> CheckMessage {
+        CheckMessage {
+            id: id.to_string(),
+            args: BTreeMap::new(),
+        }
+    }
+
+    /// Adds one value.
+    pub fn arg(mut self, name: &str, value: impl fmt::Display) -> CheckMessage {
+        self.args.insert(name.to_string(), value.to_string());
+        self
+    }
+
+    /// Adds a value when there is one.
+    fn opt_arg(self, name: &str, value: Option<impl fmt::Display>) -> CheckMessage {
+        match value {
+            Some(v) => self.arg(name, v),
+            None => self,
+        }
+    }
+
+    /// Adds a localized title as `{name}.en`, `{name}.zh-Hans` and `{name}.zh-Hant`.
+    fn title_arg(self, name: &str, title: &crate::pcr::Title) -> CheckMessage {
+        self.arg(&format!("{name}.en"), &title.en)
+            .arg(&format!("{name}.zh-Hans"), &title.zh_hans)
+            .arg(&format!("{name}.zh-Hant"), &title.zh_hant)
+    }
 }
 
 impl fmt::Display for CheckItem {
@@ -200,133 +248,47 @@ impl ConformanceReport {
 /// stage sum: conversion factors are exact to about 1e-15, so 1e-9 absorbs rounding only.
 const REL_TOL: f64 = 1e-9;
 
+/// Whether a requirement is met, the English sentence saying why, and the same as a
+/// message.
+type Verdict = (bool, String, CheckMessage);
+
+fn item(key: String, severity: Severity, verdict: Verdict) -> CheckItem {
+    let (met, detail, message) = verdict;
+    CheckItem {
+        key,
+        severity,
+        outcome: if met { Outcome::Met } else { Outcome::Missed },
+        detail,
+        message: Some(message),
+    }
+}
+
 /// Checks `model` and the engine's `evidence` against `pcr`. Every requirement yields one
 /// item; nothing here panics or stops at the first miss.
 pub fn check(model: &ProductModel, pcr: &Pcr, evidence: &Evidence) -> ConformanceReport {
     let mut items = Vec::new();
-    let mut push = |key: String, severity: Severity, met: bool, detail: String| {
-        items.push(CheckItem {
-            key,
-            severity,
-            outcome: if met { Outcome::Met } else { Outcome::Missed },
-            detail,
-        })
+    let mut push = |key: String, severity: Severity, verdict: Verdict| {
+        items.push(item(key, severity, verdict))
     };
     use Severity::{Advisory, Mandatory};
 
-    // The PCR itself must be in force; a draft may be used but the verifier is told.
-    let (sev, met, detail) = match pcr.status {
-        PcrStatus::Published => (Mandatory, true, "the PCR is published".to_string()),
-        PcrStatus::Draft => (
-            Advisory,
-            false,
-            format!(
-                "PCR {} {} is a draft, not yet published by the registry",
-                pcr.id, pcr.version
-            ),
-        ),
-        PcrStatus::Superseded => (
-            Mandatory,
-            false,
-            format!(
-                "PCR {} {} is superseded{}; use its successor",
-                pcr.id,
-                pcr.version,
-                pcr.superseded_by
-                    .as_deref()
-                    .map(|s| format!(" by {s}"))
-                    .unwrap_or_default()
-            ),
-        ),
-        PcrStatus::Withdrawn => (
-            Mandatory,
-            false,
-            format!("PCR {} {} is withdrawn", pcr.id, pcr.version),
-        ),
-    };
-    push("pcr-status".into(), sev, met, detail);
+    let (sev, verdict) = pcr_status(pcr);
+    push("pcr-status".into(), sev, verdict);
 
     let p = &model.product;
-    push(
-        "category".into(),
-        Mandatory,
-        p.category == pcr.category.id,
-        if p.category == pcr.category.id {
-            format!("product category '{}' is the PCR's", p.category)
-        } else {
-            format!(
-                "product category '{}' is not the PCR's category '{}'",
-                p.category, pcr.category.id
-            )
-        },
-    );
-
-    let (met, detail) = match p.pcr.as_deref() {
-        Some(id) if id == pcr.id => (true, format!("the model cites PCR {id}")),
-        Some(code) if code == pcr.basis => (
-            true,
-            format!(
-                "the model cites {code}, the standard PCR {} follows",
-                pcr.id
-            ),
-        ),
-        Some(other) => (
-            false,
-            format!(
-                "the model cites '{other}', not PCR {} (or its basis {})",
-                pcr.id, pcr.basis
-            ),
-        ),
-        None => (
-            false,
-            format!(
-                "the model does not cite a PCR in product.pcr; expected {}",
-                pcr.id
-            ),
-        ),
-    };
-    push("pcr-reference".into(), Advisory, met, detail);
-
-    let (met, detail) = declared_unit(model, pcr);
-    push("declared-unit".into(), Mandatory, met, detail);
-
-    let kind_met = p.declared_unit.kind == pcr.declared_unit.kind;
-    push(
-        "unit-kind".into(),
-        Mandatory,
-        kind_met,
-        if kind_met {
-            format!("a {} unit, as required", kind_name(p.declared_unit.kind))
-        } else {
-            format!(
-                "the model states a {} unit; the PCR requires a {} unit",
-                kind_name(p.declared_unit.kind),
-                kind_name(pcr.declared_unit.kind)
-            )
-        },
-    );
-
-    push(
-        "boundary".into(),
-        Mandatory,
-        p.boundary == pcr.boundary,
-        if p.boundary == pcr.boundary {
-            format!("boundary {} as required", p.boundary.as_str())
-        } else {
-            format!(
-                "boundary is {}; the PCR requires {}",
-                p.boundary.as_str(),
-                pcr.boundary.as_str()
-            )
-        },
-    );
-
-    let (met, detail) = evidence_consistency(evidence);
-    push("evidence".into(), Mandatory, met, detail);
+    push("category".into(), Mandatory, category(model, pcr));
+    push("pcr-reference".into(), Advisory, pcr_reference(model, pcr));
+    push("declared-unit".into(), Mandatory, declared_unit(model, pcr));
+    push("unit-kind".into(), Mandatory, unit_kind(model, pcr));
+    push("boundary".into(), Mandatory, boundary(model, pcr));
+    push("evidence".into(), Mandatory, evidence_consistency(evidence));
 
     for stage in &pcr.required_stages {
-        let (met, detail) = stage_present(model, evidence, *stage);
-        push(format!("stage:{stage}"), Mandatory, met, detail);
+        push(
+            format!("stage:{stage}"),
+            Mandatory,
+            stage_present(model, evidence, *stage),
+        );
     }
     if pcr.boundary == SystemBoundary::CradleToGate {
         for stage in [
@@ -339,9 +301,14 @@ pub fn check(model: &ProductModel, pcr: &Pcr, evidence: &Evidence) -> Conformanc
                 push(
                     format!("outside-boundary:{stage}"),
                     Mandatory,
-                    false,
-                    format!(
-                        "{stage} contributes {v} kg CO2e but lies outside a cradle-to-gate boundary"
+                    (
+                        false,
+                        format!(
+                            "{stage} contributes {v} kg CO2e but lies outside a cradle-to-gate boundary"
+                        ),
+                        CheckMessage::new("outside-boundary.contributes")
+                            .arg("stage", stage)
+                            .arg("value", v),
                     ),
                 );
             }
@@ -349,25 +316,35 @@ pub fn check(model: &ProductModel, pcr: &Pcr, evidence: &Evidence) -> Conformanc
     }
 
     let (per_flow, total) = cut_off(pcr, evidence);
-    push("cut-off:per-flow".into(), Mandatory, per_flow.0, per_flow.1);
-    push("cut-off:total".into(), Mandatory, total.0, total.1);
+    push("cut-off:per-flow".into(), Mandatory, per_flow);
+    push("cut-off:total".into(), Mandatory, total);
 
     for item in &pcr.primary_data {
         let sev = if item.mandatory { Mandatory } else { Advisory };
-        let (met, detail) = primary_item(model, item);
-        push(format!("primary-data:{}", item.id), sev, met, detail);
+        push(
+            format!("primary-data:{}", item.id),
+            sev,
+            primary_item(model, item),
+        );
     }
 
     if let Some(min) = &pcr.min_primary_share {
         let have = evidence.primary_data_share;
+        let (have_pct, min_pct) = (
+            format!("{:.1}", have * 100.0),
+            format!("{:.1}", min.share * 100.0),
+        );
         push(
             "primary-data:share".into(),
             Mandatory,
-            have.is_finite() && have >= min.share,
-            format!(
-                "{:.1} % of the contributions rest on primary data; the PCR requires at least {:.1} %",
-                have * 100.0,
-                min.share * 100.0
+            (
+                have.is_finite() && have >= min.share,
+                format!(
+                    "{have_pct} % of the contributions rest on primary data; the PCR requires at least {min_pct} %"
+                ),
+                CheckMessage::new("primary-data.share")
+                    .arg("share", have_pct)
+                    .arg("required", min_pct),
             ),
         );
     }
@@ -377,32 +354,25 @@ pub fn check(model: &ProductModel, pcr: &Pcr, evidence: &Evidence) -> Conformanc
     } else {
         Advisory
     };
-    let max = pcr.data_quality.max_rating;
-    let (met, detail) = match evidence.data_quality {
-        Some(r) if r.is_finite() && r <= max => (
-            true,
-            format!("contribution-weighted data-quality rating {r:.3} ≤ {max}"),
-        ),
-        Some(r) => (
-            false,
-            format!("contribution-weighted data-quality rating {r:.3} exceeds the maximum {max}"),
-        ),
-        None => (
-            false,
-            "no input carries a data-quality rating; the PCR requires one".to_string(),
-        ),
-    };
-    push("data-quality:rating".into(), dq_sev, met, detail);
+    push(
+        "data-quality:rating".into(),
+        dq_sev,
+        data_quality_rating(evidence, pcr.data_quality.max_rating),
+    );
     if let Some(min) = pcr.data_quality.min_coverage {
         let c = evidence.data_quality_coverage;
+        let (have_pct, min_pct) = (format!("{:.1}", c * 100.0), format!("{:.1}", min * 100.0));
         push(
             "data-quality:coverage".into(),
             dq_sev,
-            c >= min,
-            format!(
-                "{:.1} % of the contributions carry a rating; the PCR requires at least {:.1} %",
-                c * 100.0,
-                min * 100.0
+            (
+                c >= min,
+                format!(
+                    "{have_pct} % of the contributions carry a rating; the PCR requires at least {min_pct} %"
+                ),
+                CheckMessage::new("data-quality.coverage")
+                    .arg("share", have_pct)
+                    .arg("required", min_pct),
             ),
         );
     }
@@ -410,23 +380,31 @@ pub fn check(model: &ProductModel, pcr: &Pcr, evidence: &Evidence) -> Conformanc
         pcr.data_quality.significant_share,
         pcr.data_quality.max_item_rating,
     ) {
-        let (met, detail) = significant_items(evidence, sig, max_item);
-        push("data-quality:significant-items".into(), dq_sev, met, detail);
+        push(
+            "data-quality:significant-items".into(),
+            dq_sev,
+            significant_items(evidence, sig, max_item),
+        );
     }
 
-    for (key, sev, met, detail) in allocation(model, pcr) {
-        push(key, sev, met, detail);
+    for (key, sev, verdict) in allocation(model, pcr) {
+        push(key, sev, verdict);
     }
 
     let approach = p.end_of_life.approach;
     push(
         "recycling".into(),
         Mandatory,
-        approach == pcr.recycling.approach,
-        format!(
-            "the model's end-of-life approach is {}; the PCR requires {}",
-            recycling_name(approach),
-            recycling_name(pcr.recycling.approach)
+        (
+            approach == pcr.recycling.approach,
+            format!(
+                "the model's end-of-life approach is {}; the PCR requires {}",
+                recycling_name(approach),
+                recycling_name(pcr.recycling.approach)
+            ),
+            CheckMessage::new("recycling.approach")
+                .arg("approach", recycling_name(approach))
+                .arg("required_approach", recycling_name(pcr.recycling.approach)),
         ),
     );
 
@@ -435,6 +413,186 @@ pub fn check(model: &ProductModel, pcr: &Pcr, evidence: &Evidence) -> Conformanc
         pcr_version: pcr.version.clone(),
         product: p.id.clone(),
         items,
+    }
+}
+
+/// The PCR itself must be in force; a draft may be used but the verifier is told.
+fn pcr_status(pcr: &Pcr) -> (Severity, Verdict) {
+    let msg = |id: &str| {
+        CheckMessage::new(id)
+            .arg("pcr", &pcr.id)
+            .arg("version", &pcr.version)
+    };
+    match pcr.status {
+        PcrStatus::Published => (
+            Severity::Mandatory,
+            (
+                true,
+                "the PCR is published".to_string(),
+                msg("pcr-status.published"),
+            ),
+        ),
+        PcrStatus::Draft => (
+            Severity::Advisory,
+            (
+                false,
+                format!(
+                    "PCR {} {} is a draft, not yet published by the registry",
+                    pcr.id, pcr.version
+                ),
+                msg("pcr-status.draft"),
+            ),
+        ),
+        PcrStatus::Superseded => (
+            Severity::Mandatory,
+            (
+                false,
+                format!(
+                    "PCR {} {} is superseded{}; use its successor",
+                    pcr.id,
+                    pcr.version,
+                    pcr.superseded_by
+                        .as_deref()
+                        .map(|s| format!(" by {s}"))
+                        .unwrap_or_default()
+                ),
+                match pcr.superseded_by.as_deref() {
+                    Some(s) => msg("pcr-status.superseded-by").arg("successor", s),
+                    None => msg("pcr-status.superseded"),
+                },
+            ),
+        ),
+        PcrStatus::Withdrawn => (
+            Severity::Mandatory,
+            (
+                false,
+                format!("PCR {} {} is withdrawn", pcr.id, pcr.version),
+                msg("pcr-status.withdrawn"),
+            ),
+        ),
+    }
+}
+
+fn category(model: &ProductModel, pcr: &Pcr) -> Verdict {
+    let have = &model.product.category;
+    let want = &pcr.category.id;
+    if have == want {
+        (
+            true,
+            format!("product category '{have}' is the PCR's"),
+            CheckMessage::new("category.match").arg("category", have),
+        )
+    } else {
+        (
+            false,
+            format!("product category '{have}' is not the PCR's category '{want}'"),
+            CheckMessage::new("category.mismatch")
+                .arg("category", have)
+                .arg("required", want),
+        )
+    }
+}
+
+fn pcr_reference(model: &ProductModel, pcr: &Pcr) -> Verdict {
+    match model.product.pcr.as_deref() {
+        Some(id) if id == pcr.id => (
+            true,
+            format!("the model cites PCR {id}"),
+            CheckMessage::new("pcr-reference.cites-pcr").arg("pcr", id),
+        ),
+        Some(code) if code == pcr.basis => (
+            true,
+            format!(
+                "the model cites {code}, the standard PCR {} follows",
+                pcr.id
+            ),
+            CheckMessage::new("pcr-reference.cites-basis")
+                .arg("basis", code)
+                .arg("pcr", &pcr.id),
+        ),
+        Some(other) => (
+            false,
+            format!(
+                "the model cites '{other}', not PCR {} (or its basis {})",
+                pcr.id, pcr.basis
+            ),
+            CheckMessage::new("pcr-reference.other")
+                .arg("cited", other)
+                .arg("pcr", &pcr.id)
+                .arg("basis", &pcr.basis),
+        ),
+        None => (
+            false,
+            format!(
+                "the model does not cite a PCR in product.pcr; expected {}",
+                pcr.id
+            ),
+            CheckMessage::new("pcr-reference.none").arg("pcr", &pcr.id),
+        ),
+    }
+}
+
+fn unit_kind(model: &ProductModel, pcr: &Pcr) -> Verdict {
+    let have = kind_name(model.product.declared_unit.kind);
+    let want = kind_name(pcr.declared_unit.kind);
+    if have == want {
+        (
+            true,
+            format!("a {have} unit, as required"),
+            CheckMessage::new("unit-kind.match").arg("kind", have),
+        )
+    } else {
+        (
+            false,
+            format!("the model states a {have} unit; the PCR requires a {want} unit"),
+            CheckMessage::new("unit-kind.mismatch")
+                .arg("kind", have)
+                .arg("required_kind", want),
+        )
+    }
+}
+
+fn boundary(model: &ProductModel, pcr: &Pcr) -> Verdict {
+    let have = model.product.boundary.as_str();
+    let want = pcr.boundary.as_str();
+    if have == want {
+        (
+            true,
+            format!("boundary {have} as required"),
+            CheckMessage::new("boundary.match").arg("boundary", have),
+        )
+    } else {
+        (
+            false,
+            format!("boundary is {have}; the PCR requires {want}"),
+            CheckMessage::new("boundary.mismatch")
+                .arg("boundary", have)
+                .arg("required_boundary", want),
+        )
+    }
+}
+
+fn data_quality_rating(evidence: &Evidence, max: f64) -> Verdict {
+    match evidence.data_quality {
+        Some(r) if r.is_finite() && r <= max => (
+            true,
+            format!("contribution-weighted data-quality rating {r:.3} ≤ {max}"),
+            CheckMessage::new("data-quality.rating.met")
+                .arg("rating", format!("{r:.3}"))
+                .arg("max", max),
+        ),
+        Some(r) => (
+            false,
+            format!("contribution-weighted data-quality rating {r:.3} exceeds the maximum {max}"),
+            CheckMessage::new("data-quality.rating.over")
+                .arg("rating", format!("{r:.3}"))
+                .arg("max", max),
+        ),
+        None => (
+            false,
+            "no input carries a data-quality rating; the PCR requires one".to_string(),
+            CheckMessage::new("data-quality.rating.none"),
+        ),
     }
 }
 
@@ -452,51 +610,62 @@ pub fn check_with_standards(
         .iter()
         .filter(|s| s.role == StandardRole::Normative)
     {
-        let (met, detail) = match list.entry(&s.code) {
-            None => (
-                false,
-                format!(
-                    "{} is not on the adopted-standards list (version {})",
-                    s.code, list.version
-                ),
-            ),
-            Some(e) => match e.status {
-                AdoptionStatus::Adopted => (
-                    true,
-                    format!(
-                        "{} is adopted (since {}, list version {})",
-                        s.code, e.adopted_on, list.version
-                    ),
-                ),
-                AdoptionStatus::Superseded => (
-                    false,
-                    format!(
-                        "{} was superseded on {} by {}",
-                        s.code,
-                        e.superseded_on.as_deref().unwrap_or("an unrecorded date"),
-                        e.superseded_by
-                            .as_deref()
-                            .unwrap_or("an unrecorded standard")
-                    ),
-                ),
-                AdoptionStatus::Withdrawn => (
-                    false,
-                    format!(
-                        "{} was withdrawn on {}",
-                        s.code,
-                        e.withdrawn_on.as_deref().unwrap_or("an unrecorded date")
-                    ),
-                ),
-            },
-        };
-        report.items.push(CheckItem {
-            key: format!("adopted-standard:{}", s.code),
-            severity: Severity::Mandatory,
-            outcome: if met { Outcome::Met } else { Outcome::Missed },
-            detail,
-        });
+        report.items.push(item(
+            format!("adopted-standard:{}", s.code),
+            Severity::Mandatory,
+            standard_adopted(&s.code, list),
+        ));
     }
     report
+}
+
+fn standard_adopted(code: &str, list: &AdoptedStandardsList) -> Verdict {
+    let msg = |id: &str| {
+        CheckMessage::new(id)
+            .arg("code", code)
+            .arg("list_version", list.version)
+    };
+    let Some(e) = list.entry(code) else {
+        return (
+            false,
+            format!(
+                "{code} is not on the adopted-standards list (version {})",
+                list.version
+            ),
+            msg("adopted-standard.not-listed"),
+        );
+    };
+    match e.status {
+        AdoptionStatus::Adopted => (
+            true,
+            format!(
+                "{code} is adopted (since {}, list version {})",
+                e.adopted_on, list.version
+            ),
+            msg("adopted-standard.adopted").arg("since", &e.adopted_on),
+        ),
+        AdoptionStatus::Superseded => (
+            false,
+            format!(
+                "{code} was superseded on {} by {}",
+                e.superseded_on.as_deref().unwrap_or("an unrecorded date"),
+                e.superseded_by
+                    .as_deref()
+                    .unwrap_or("an unrecorded standard")
+            ),
+            msg("adopted-standard.superseded")
+                .opt_arg("date", e.superseded_on.as_deref())
+                .opt_arg("successor", e.superseded_by.as_deref()),
+        ),
+        AdoptionStatus::Withdrawn => (
+            false,
+            format!(
+                "{code} was withdrawn on {}",
+                e.withdrawn_on.as_deref().unwrap_or("an unrecorded date")
+            ),
+            msg("adopted-standard.withdrawn").opt_arg("date", e.withdrawn_on.as_deref()),
+        ),
+    }
 }
 
 fn kind_name(k: zuji_model::product::UnitKind) -> &'static str {
@@ -514,15 +683,28 @@ fn recycling_name(a: zuji_model::product::RecyclingApproach) -> &'static str {
 }
 
 /// Same quantity after unit conversion: 1 t meets 1000 kg; 2 kWh does not meet 1 kWh.
-fn declared_unit(model: &ProductModel, pcr: &Pcr) -> (bool, String) {
+fn declared_unit(model: &ProductModel, pcr: &Pcr) -> Verdict {
     let m = &model.product.declared_unit;
     let r = &pcr.declared_unit;
     let want = format!("{} {}", r.amount, r.unit);
     let have = format!("{} {}", m.amount, m.unit);
+    let msg = |id: &str| CheckMessage::new(id).arg("have", &have).arg("want", &want);
     let (mu, ru) = match (Unit::parse(&m.unit), Unit::parse(&r.unit)) {
         (Ok(a), Ok(b)) => (a, b),
-        (Err(e), _) => return (false, format!("model declared unit: {e}")),
-        (_, Err(e)) => return (false, format!("PCR declared unit: {e}")),
+        (Err(e), _) => {
+            return (
+                false,
+                format!("model declared unit: {e}"),
+                msg("declared-unit.model-unit-unknown").arg("unit", &m.unit),
+            );
+        }
+        (_, Err(e)) => {
+            return (
+                false,
+                format!("PCR declared unit: {e}"),
+                msg("declared-unit.pcr-unit-unknown").arg("unit", &r.unit),
+            );
+        }
     };
     let factor = match mu.factor_to(&ru) {
         Ok(f) => f,
@@ -530,6 +712,7 @@ fn declared_unit(model: &ProductModel, pcr: &Pcr) -> (bool, String) {
             return (
                 false,
                 format!("declared unit is {have}, the PCR requires {want}: {e}"),
+                msg("declared-unit.incompatible"),
             );
         }
     };
@@ -538,6 +721,7 @@ fn declared_unit(model: &ProductModel, pcr: &Pcr) -> (bool, String) {
         (
             true,
             format!("declared unit {have} equals the PCR's {want}"),
+            msg("declared-unit.equal"),
         )
     } else {
         (
@@ -546,6 +730,7 @@ fn declared_unit(model: &ProductModel, pcr: &Pcr) -> (bool, String) {
                 "declared unit is {have} (= {converted} {}); the PCR requires {want}: rescale the model",
                 r.unit
             ),
+            msg("declared-unit.rescale").arg("converted", format!("{converted} {}", r.unit)),
         )
     }
 }
@@ -560,9 +745,13 @@ fn stage_value(evidence: &Evidence, stage: LifeCycleStage) -> f64 {
 }
 
 /// The evidence must be finite and add up: its stages sum to its total.
-fn evidence_consistency(e: &Evidence) -> (bool, String) {
+fn evidence_consistency(e: &Evidence) -> Verdict {
     if !e.total.is_finite() {
-        return (false, format!("evidence total {} is not a number", e.total));
+        return (
+            false,
+            format!("evidence total {} is not a number", e.total),
+            CheckMessage::new("evidence.total-not-number").arg("total", e.total),
+        );
     }
     if let Some(s) = e.stages.iter().find(|s| !s.value.is_finite()) {
         return (
@@ -571,6 +760,9 @@ fn evidence_consistency(e: &Evidence) -> (bool, String) {
                 "evidence stage {} value {} is not a number",
                 s.stage, s.value
             ),
+            CheckMessage::new("evidence.stage-not-number")
+                .arg("stage", s.stage)
+                .arg("value", s.value),
         );
     }
     let sum: f64 = e.stages.iter().map(|s| s.value).sum();
@@ -587,6 +779,9 @@ fn evidence_consistency(e: &Evidence) -> (bool, String) {
                 "evidence stage totals sum to {sum} kg CO2e but the total is {} kg CO2e",
                 e.total
             ),
+            CheckMessage::new("evidence.sum-mismatch")
+                .arg("sum", sum)
+                .arg("total", e.total),
         );
     }
     (
@@ -595,15 +790,21 @@ fn evidence_consistency(e: &Evidence) -> (bool, String) {
             "evidence total {} kg CO2e equals the sum of its stages",
             e.total
         ),
+        CheckMessage::new("evidence.consistent").arg("total", e.total),
     )
 }
 
 /// A stage is present if it contributes, if the model has a process in it (explicitly
 /// modelled, even at zero), or if the study declares it nil with a reason.
-fn stage_present(model: &ProductModel, e: &Evidence, stage: LifeCycleStage) -> (bool, String) {
+fn stage_present(model: &ProductModel, e: &Evidence, stage: LifeCycleStage) -> Verdict {
     let v = stage_value(e, stage);
+    let msg = |id: &str| CheckMessage::new(id).arg("stage", stage);
     if v != 0.0 {
-        return (true, format!("{stage} contributes {v} kg CO2e"));
+        return (
+            true,
+            format!("{stage} contributes {v} kg CO2e"),
+            msg("stage.contributes").arg("value", v),
+        );
     }
     let modelled = model.processes.iter().find(|p| {
         p.stage == stage
@@ -617,6 +818,7 @@ fn stage_present(model: &ProductModel, e: &Evidence, stage: LifeCycleStage) -> (
                 "{stage} is modelled (in process '{}') and contributes zero",
                 p.id
             ),
+            msg("stage.modelled-zero").arg("process", &p.id),
         );
     }
     if let Some(n) = e
@@ -627,15 +829,15 @@ fn stage_present(model: &ProductModel, e: &Evidence, stage: LifeCycleStage) -> (
         return (
             true,
             format!("{stage} is declared nil: {}", n.justification.trim()),
+            msg("stage.declared-nil").arg("reason", n.justification.trim()),
         );
     }
     (
         false,
         format!("required stage {stage} is neither modelled nor declared nil with a reason"),
+        msg("stage.missing"),
     )
 }
-
-type Verdict = (bool, String);
 
 fn cut_off(pcr: &Pcr, e: &Evidence) -> (Verdict, Verdict) {
     let rule = &pcr.cut_off;
@@ -660,60 +862,67 @@ fn cut_off(pcr: &Pcr, e: &Evidence) -> (Verdict, Verdict) {
             None => unknown.push(format!("'{}'", f.name)),
         }
     }
+    let (unknown, too_big) = (unknown.join(", "), too_big.join(", "));
+    let per_flow_limit = format!("{:.2}", rule.per_flow * 100.0);
+    let total_limit = format!("{:.2}", rule.total * 100.0);
+    let sum_pct = format!("{:.2}", sum * 100.0);
     let per_flow = if !unknown.is_empty() {
         (
             false,
             format!(
-                "excluded flows without an estimated share: {}; the per-flow limit of {:.2} % cannot be shown",
-                unknown.join(", "),
-                rule.per_flow * 100.0
+                "excluded flows without an estimated share: {unknown}; the per-flow limit of {per_flow_limit} % cannot be shown"
             ),
+            CheckMessage::new("cut-off.per-flow.unknown")
+                .arg("flows", &unknown)
+                .arg("limit", &per_flow_limit),
         )
     } else if !too_big.is_empty() {
         (
             false,
-            format!(
-                "excluded flows above the per-flow limit of {:.2} %: {}",
-                rule.per_flow * 100.0,
-                too_big.join(", ")
-            ),
+            format!("excluded flows above the per-flow limit of {per_flow_limit} %: {too_big}"),
+            CheckMessage::new("cut-off.per-flow.over")
+                .arg("flows", &too_big)
+                .arg("limit", &per_flow_limit),
         )
     } else {
         (
             true,
             format!(
-                "{} excluded flow(s), each within {:.2} % of the total",
-                e.cut_off.len(),
-                rule.per_flow * 100.0
+                "{} excluded flow(s), each within {per_flow_limit} % of the total",
+                e.cut_off.len()
             ),
+            CheckMessage::new("cut-off.per-flow.met")
+                .arg("count", e.cut_off.len())
+                .arg("limit", &per_flow_limit),
         )
     };
     let total = if !unknown.is_empty() {
         (
             false,
             format!(
-                "excluded flows without an estimated share: {}; the total limit of {:.2} % cannot be shown",
-                unknown.join(", "),
-                rule.total * 100.0
+                "excluded flows without an estimated share: {unknown}; the total limit of {total_limit} % cannot be shown"
             ),
+            CheckMessage::new("cut-off.total.unknown")
+                .arg("flows", &unknown)
+                .arg("limit", &total_limit),
         )
     } else if sum > rule.total {
         (
             false,
             format!(
-                "excluded flows sum to {:.2} % of the total, above the limit of {:.2} %",
-                sum * 100.0,
-                rule.total * 100.0
+                "excluded flows sum to {sum_pct} % of the total, above the limit of {total_limit} %"
             ),
+            CheckMessage::new("cut-off.total.over")
+                .arg("share", &sum_pct)
+                .arg("limit", &total_limit),
         )
     } else {
         (
             true,
-            format!(
-                "excluded flows sum to {:.2} % of the total, within {:.2} %",
-                sum * 100.0,
-                rule.total * 100.0
-            ),
+            format!("excluded flows sum to {sum_pct} % of the total, within {total_limit} %"),
+            CheckMessage::new("cut-off.total.met")
+                .arg("share", &sum_pct)
+                .arg("limit", &total_limit),
         )
     };
     (per_flow, total)
@@ -761,7 +970,7 @@ pub fn match_keys(model: &ProductModel) -> Vec<MatchKey> {
     out
 }
 
-fn primary_item(model: &ProductModel, item: &PrimaryDataItem) -> (bool, String) {
+fn primary_item(model: &ProductModel, item: &PrimaryDataItem) -> Verdict {
     let matching: Vec<_> = match_keys(model)
         .into_iter()
         .filter(|m| {
@@ -774,18 +983,34 @@ fn primary_item(model: &ProductModel, item: &PrimaryDataItem) -> (bool, String) 
         .map(|s| format!(" in stage {s}"))
         .unwrap_or_default();
     let name = &item.title.en;
+    // `…-in-stage` when the PCR limits the item to one stage.
+    let msg = |id: &str| {
+        let id = match item.stage {
+            Some(_) if id != "primary-data.primary" => format!("{id}-in-stage"),
+            _ => id.to_string(),
+        };
+        CheckMessage::new(&id)
+            .title_arg("title", &item.title)
+            .opt_arg("stage", item.stage)
+    };
     if matching.is_empty() {
+        let patterns = item.patterns.join(" | ");
         return (
             false,
-            format!(
-                "{name}: no input matches {}{scope}",
-                item.patterns.join(" | ")
-            ),
+            format!("{name}: no input matches {patterns}{scope}"),
+            msg("primary-data.no-match").arg("patterns", patterns),
         );
     }
     let describe = |v: &[&MatchKey]| {
         v.iter()
             .map(|m| format!("{} in process '{}'", m.key, m.process))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    // The same list without English words, for the message.
+    let list = |v: &[&MatchKey]| {
+        v.iter()
+            .map(|m| format!("{} ({})", m.key, m.process))
             .collect::<Vec<_>>()
             .join(", ")
     };
@@ -798,57 +1023,78 @@ fn primary_item(model: &ProductModel, item: &PrimaryDataItem) -> (bool, String) 
                 "{name}: matching inputs{scope} are not flagged primary: {}",
                 describe(&all)
             ),
+            msg("primary-data.not-primary").arg("inputs", list(&all)),
         )
     } else {
         (
             true,
             format!("{name}: primary data from {}", describe(&primary)),
+            msg("primary-data.primary").arg("inputs", list(&primary)),
         )
     }
 }
 
-fn significant_items(e: &Evidence, sig: f64, max_item: f64) -> (bool, String) {
+fn significant_items(e: &Evidence, sig: f64, max_item: f64) -> Verdict {
     let mut bad = Vec::new();
+    // The same findings without English words, split by kind, for the message.
+    let (mut over, mut unrated) = (Vec::new(), Vec::new());
     let mut n = 0;
     for it in e.items.iter().filter(|i| i.share.abs() >= sig) {
         n += 1;
+        let share = format!("{:.1}", it.share * 100.0);
         match it.quality {
             Some(q) if q <= max_item => {}
-            Some(q) => bad.push(format!(
-                "'{}' in '{}' ({:.1} %) is rated {q:.2}",
-                it.what,
-                it.process,
-                it.share * 100.0
-            )),
-            None => bad.push(format!(
-                "'{}' in '{}' ({:.1} %) has no rating",
-                it.what,
-                it.process,
-                it.share * 100.0
-            )),
+            Some(q) => {
+                bad.push(format!(
+                    "'{}' in '{}' ({share} %) is rated {q:.2}",
+                    it.what, it.process
+                ));
+                over.push(format!(
+                    "'{}' ('{}', {share} %): {q:.2}",
+                    it.what, it.process
+                ));
+            }
+            None => {
+                bad.push(format!(
+                    "'{}' in '{}' ({share} %) has no rating",
+                    it.what, it.process
+                ));
+                unrated.push(format!("'{}' ('{}', {share} %)", it.what, it.process));
+            }
         }
     }
+    let sig_pct = format!("{:.1}", sig * 100.0);
     if bad.is_empty() {
-        (
+        return (
             true,
-            format!(
-                "all {n} item(s) contributing ≥ {:.1} % are rated ≤ {max_item}",
-                sig * 100.0
-            ),
-        )
-    } else {
-        (
-            false,
-            format!(
-                "items contributing ≥ {:.1} % must be rated ≤ {max_item}: {}",
-                sig * 100.0,
-                bad.join("; ")
-            ),
-        )
+            format!("all {n} item(s) contributing ≥ {sig_pct} % are rated ≤ {max_item}"),
+            CheckMessage::new("data-quality.significant.met")
+                .arg("count", n)
+                .arg("share", &sig_pct)
+                .arg("max", max_item),
+        );
     }
+    let id = match (over.is_empty(), unrated.is_empty()) {
+        (false, true) => "data-quality.significant.over",
+        (true, false) => "data-quality.significant.unrated",
+        _ => "data-quality.significant.over-and-unrated",
+    };
+    let (over, unrated) = (over.join("; "), unrated.join("; "));
+    (
+        false,
+        format!(
+            "items contributing ≥ {sig_pct} % must be rated ≤ {max_item}: {}",
+            bad.join("; ")
+        ),
+        CheckMessage::new(id)
+            .arg("share", &sig_pct)
+            .arg("max", max_item)
+            .opt_arg("over", (!over.is_empty()).then_some(over))
+            .opt_arg("unrated", (!unrated.is_empty()).then_some(unrated)),
+    )
 }
 
-fn allocation(model: &ProductModel, pcr: &Pcr) -> Vec<(String, Severity, bool, String)> {
+fn allocation(model: &ProductModel, pcr: &Pcr) -> Vec<(String, Severity, Verdict)> {
     let mut out = Vec::new();
     for p in model.processes.iter().filter(|p| !p.coproducts.is_empty()) {
         let key = format!("allocation:{}", p.id);
@@ -859,46 +1105,62 @@ fn allocation(model: &ProductModel, pcr: &Pcr) -> Vec<(String, Severity, bool, S
             Some(AllocationMethod::Explicit) => "explicit",
             None => "unspecified",
         };
-        let item = match (pcr.allocation.choice, method) {
+        let msg = |id: &str| CheckMessage::new(id).arg("process", &p.id);
+        let (sev, verdict) = match (pcr.allocation.choice, method) {
             (_, None) => (
                 Severity::Mandatory,
-                false,
-                format!(
-                    "process '{}' has co-products but no allocation method",
-                    p.id
+                (
+                    false,
+                    format!(
+                        "process '{}' has co-products but no allocation method",
+                        p.id
+                    ),
+                    msg("allocation.no-method"),
                 ),
             ),
             (AllocationChoice::Physical, Some(AllocationMethod::Economic)) => (
                 Severity::Mandatory,
-                false,
-                format!(
-                    "process '{}' allocates economically; the PCR requires physical allocation",
-                    p.id
+                (
+                    false,
+                    format!(
+                        "process '{}' allocates economically; the PCR requires physical allocation",
+                        p.id
+                    ),
+                    msg("allocation.economic-not-physical"),
                 ),
             ),
             (AllocationChoice::Economic, Some(m)) if m != AllocationMethod::Economic => (
                 Severity::Mandatory,
-                false,
-                format!(
-                    "process '{}' allocates by {name}; the PCR requires economic allocation",
-                    p.id
+                (
+                    false,
+                    format!(
+                        "process '{}' allocates by {name}; the PCR requires economic allocation",
+                        p.id
+                    ),
+                    msg("allocation.not-economic").arg("method", name),
                 ),
             ),
             (AllocationChoice::Hierarchy, Some(AllocationMethod::Economic)) => (
                 Severity::Advisory,
-                false,
-                format!(
-                    "process '{}' allocates economically; the PCR's hierarchy prefers a physical relationship — the verifier must see a justification",
-                    p.id
+                (
+                    false,
+                    format!(
+                        "process '{}' allocates economically; the PCR's hierarchy prefers a physical relationship — the verifier must see a justification",
+                        p.id
+                    ),
+                    msg("allocation.economic-needs-justification"),
                 ),
             ),
             (_, Some(_)) => (
                 Severity::Mandatory,
-                true,
-                format!("process '{}' allocates by {name}, as the PCR allows", p.id),
+                (
+                    true,
+                    format!("process '{}' allocates by {name}, as the PCR allows", p.id),
+                    msg("allocation.allowed").arg("method", name),
+                ),
             ),
         };
-        out.push((key, item.0, item.1, item.2));
+        out.push((key, sev, verdict));
     }
     out
 }

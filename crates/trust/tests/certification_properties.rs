@@ -107,6 +107,7 @@ proptest! {
                             SurveillanceOutcome::Nonconformity { description: "n".into() }
                         },
                         notes: String::new(),
+                        performed_at: None,
                     },
                     &actor,
                     at,

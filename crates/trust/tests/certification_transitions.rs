@@ -238,6 +238,7 @@ fn certificate_action(name: &str, at: Timestamp) -> CertificateAction {
             auditor: "dan".into(),
             outcome: SurveillanceOutcome::Satisfactory,
             notes: String::new(),
+            performed_at: None,
         },
         "suspend" => CertificateAction::Suspend {
             reason: "the holder refused a surveillance visit".into(),

@@ -490,6 +490,7 @@ fn surveillance_schedule_outcomes_and_overdue_visits() {
                 description: "the grid factor was replaced without notice".into(),
             },
             notes: String::new(),
+            performed_at: None,
         },
         &body(),
         Timestamp(due.0 + 86_400),
@@ -526,6 +527,7 @@ fn surveillance_schedule_outcomes_and_overdue_visits() {
             auditor: "dan".into(),
             outcome: SurveillanceOutcome::Satisfactory,
             notes: "grid factor restored".into(),
+            performed_at: None,
         },
         &body(),
         Timestamp(due.0 + 30 * 86_400),
@@ -545,6 +547,39 @@ fn surveillance_schedule_outcomes_and_overdue_visits() {
         )
         .unwrap_err();
     assert_eq!(err.code(), "certification_invalid");
+}
+
+#[test]
+fn a_visit_is_recorded_on_the_day_it_took_place() {
+    let mut cert = valid_certificate();
+    let due = cert.surveillance()[0].due_by; // 2027-01-05
+    let recorded = Timestamp(due.0 + 10 * 86_400);
+    let record = |performed_at| CertificateAction::RecordSurveillance {
+        auditor: "dan".into(),
+        outcome: SurveillanceOutcome::Satisfactory,
+        notes: String::new(),
+        performed_at: Some(performed_at),
+    };
+    // After recording, or before the certificate was issued: refused, nothing changes.
+    let before = cert.clone();
+    let err = cert
+        .act(record(Timestamp(recorded.0 + 1)), &body(), recorded)
+        .unwrap_err();
+    assert!(err.to_string().contains("performed_at"), "{err}");
+    let err = cert
+        .act(record(Timestamp(0)), &body(), recorded)
+        .unwrap_err();
+    assert!(err.to_string().contains("performed_at"), "{err}");
+    assert_eq!(cert, before);
+    // Performed on the due day, recorded ten days later: the visit carries the due day,
+    // so it was not overdue.
+    cert.act(record(due), &body(), recorded).unwrap();
+    assert_eq!(cert.surveillance()[0].performed_at, Some(due));
+    assert_eq!(
+        cert.surveillance()[0].performed_at.unwrap().to_string(),
+        "2027-01-05T00:00:00Z"
+    );
+    assert!(cert.overdue_surveillance(recorded).is_empty());
 }
 
 #[test]
@@ -746,6 +781,7 @@ fn everything_round_trips_through_json() {
             auditor: "dan".into(),
             outcome: SurveillanceOutcome::Satisfactory,
             notes: String::new(),
+            performed_at: None,
         },
         &body(),
         day(300),

@@ -4,8 +4,8 @@
 use zuji_model::LifeCycleStage::{self, *};
 use zuji_model::product::{ProductModel, RecyclingApproach, SystemBoundary, UnitKind};
 use zuji_trust::conformance::{
-    ConformanceReport, CutOffFlow, Evidence, ItemEvidence, ItemKind, NilStage, Outcome, Severity,
-    StageTotal, check, item_quality,
+    CheckItem, CheckMessage, ConformanceReport, CutOffFlow, Evidence, ItemEvidence, ItemKind,
+    NilStage, Outcome, Severity, StageTotal, check, item_quality,
 };
 use zuji_trust::pcr::{AllocationChoice, Pcr, PcrStatus, bundled_pcr};
 
@@ -601,4 +601,175 @@ fn normative_standards_must_be_adopted() {
         "ISO 14067:2018 was withdrawn on 2027-03-01"
     );
     assert!(r.blocks_certification());
+}
+
+/// The message of item `key`, as (id, args) with the args as plain pairs.
+fn message(r: &ConformanceReport, key: &str) -> (String, Vec<(String, String)>) {
+    let m = r
+        .item(key)
+        .and_then(|i| i.message.clone())
+        .unwrap_or_else(|| panic!("no message on {key}"));
+    (m.id, m.args.into_iter().collect())
+}
+
+fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
+    let mut out: Vec<_> = v
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn every_item_carries_a_message_with_its_values() {
+    // The conforming study: every item has a message; the draft PCR names itself.
+    let r = check(&model(), &battery_pcr(), &evidence());
+    let bare: Vec<_> = r
+        .items
+        .iter()
+        .filter(|i| i.message.is_none())
+        .map(|i| i.key.clone())
+        .collect();
+    assert!(bare.is_empty(), "items without a message: {bare:?}");
+    assert_eq!(
+        message(&r, "pcr-status"),
+        (
+            "pcr-status.draft".to_string(),
+            pairs(&[("pcr", "zuji:pcr:battery-pack:draft"), ("version", "0.1.0")])
+        )
+    );
+    // Stage raw materials: 60 kg CO2e in the evidence.
+    assert_eq!(
+        message(&r, "stage:raw-material-acquisition"),
+        (
+            "stage.contributes".to_string(),
+            pairs(&[("stage", "raw-material-acquisition"), ("value", "60")])
+        )
+    );
+
+    // Boundary and recycling set against the PCR's cradle-to-gate and cut-off.
+    let mut m = model();
+    m.product.boundary = SystemBoundary::CradleToGrave;
+    m.product.end_of_life.approach = RecyclingApproach::AvoidedBurden;
+    let r = check(&m, &battery_pcr(), &evidence());
+    assert_eq!(
+        message(&r, "boundary"),
+        (
+            "boundary.mismatch".to_string(),
+            pairs(&[
+                ("boundary", "cradle-to-grave"),
+                ("required_boundary", "cradle-to-gate")
+            ])
+        )
+    );
+    assert_eq!(
+        message(&r, "recycling"),
+        (
+            "recycling.approach".to_string(),
+            pairs(&[
+                ("approach", "avoided-burden"),
+                ("required_approach", "cut-off")
+            ])
+        )
+    );
+
+    // Stages 60 + 40 = 100 against a stated total of 110.
+    let mut e = evidence();
+    e.total = 110.0;
+    let r = check(&model(), &battery_pcr(), &e);
+    assert_eq!(
+        message(&r, "evidence"),
+        (
+            "evidence.sum-mismatch".to_string(),
+            pairs(&[("sum", "100"), ("total", "110")])
+        )
+    );
+
+    // One excluded flow of 1.2 % against the 1 % per-flow limit; 1.2 % ≤ 5 % in all.
+    let mut e = evidence();
+    e.cut_off = vec![flow("electrolyte", Some(0.012), None)];
+    let r = check(&model(), &battery_pcr(), &e);
+    assert_eq!(
+        message(&r, "cut-off:per-flow"),
+        (
+            "cut-off.per-flow.over".to_string(),
+            pairs(&[("flows", "'electrolyte' (1.20 %)"), ("limit", "1.00")])
+        )
+    );
+    assert_eq!(
+        message(&r, "cut-off:total"),
+        (
+            "cut-off.total.met".to_string(),
+            pairs(&[("share", "1.20"), ("limit", "5.00")])
+        )
+    );
+
+    // Secondary plant electricity: the production-stage item names its title in the
+    // three languages, the stage and the input with its process.
+    let mut m = model();
+    m.processes[0].inputs[0].primary = Some(false);
+    let r = check(&m, &battery_pcr(), &evidence());
+    assert_eq!(
+        message(&r, "primary-data:plant-electricity"),
+        (
+            "primary-data.not-primary-in-stage".to_string(),
+            pairs(&[
+                ("inputs", "electricity/cn/national/2023/footprint (pack)"),
+                ("stage", "production"),
+                ("title.en", "Cell and pack plant electricity"),
+                ("title.zh-Hans", "电芯及电池包工厂用电"),
+                ("title.zh-Hant", "電芯及電池包工廠用電"),
+            ])
+        )
+    );
+}
+
+#[test]
+fn a_withdrawn_standard_names_its_date_in_the_message() {
+    use zuji_trust::conformance::check_with_standards;
+    use zuji_trust::pcr::{ListChange, bundled_adopted_standards};
+    let list = bundled_adopted_standards().unwrap();
+    let v2 = list
+        .publish(
+            "2027-03-01",
+            &[ListChange::Withdraw {
+                code: "ISO 14067:2018".into(),
+                on: "2027-03-01".into(),
+            }],
+        )
+        .unwrap();
+    let r = check_with_standards(&model(), &battery_pcr(), &evidence(), &v2);
+    assert_eq!(
+        message(&r, "adopted-standard:ISO 14067:2018"),
+        (
+            "adopted-standard.withdrawn".to_string(),
+            pairs(&[
+                ("code", "ISO 14067:2018"),
+                ("date", "2027-03-01"),
+                ("list_version", "2"),
+            ])
+        )
+    );
+}
+
+#[test]
+fn an_item_stored_before_messages_still_reads() {
+    let old = r#"{"key":"boundary","severity":"mandatory","outcome":"met","detail":"boundary cradle-to-gate as required"}"#;
+    let item: CheckItem = serde_json::from_str(old).unwrap();
+    assert_eq!(item.message, None);
+    assert_eq!(item.detail, "boundary cradle-to-gate as required");
+    // And an item without a message writes the same JSON as before.
+    assert_eq!(serde_json::to_string(&item).unwrap(), old);
+    let with = CheckItem {
+        message: Some(CheckMessage::new("boundary.match").arg("boundary", "cradle-to-gate")),
+        ..item
+    };
+    let json = serde_json::to_string(&with).unwrap();
+    assert!(
+        json.ends_with(
+            r#""message":{"id":"boundary.match","args":{"boundary":"cradle-to-gate"}}}"#
+        ),
+        "{json}"
+    );
 }

@@ -16,9 +16,10 @@ use std::io::Cursor;
 use std::path::Path;
 use zuji_model::path::FieldPath;
 use zuji_model::product::{
-    AllocationMethod, Amount, DeclaredUnit, EmissionSpec, EndOfLife, InputSpec, LocalisedName,
-    ParameterDetail, ParameterSpec, ProcessSpec, ProductInfo, ProductModel, ProductOutput,
-    RecyclingApproach, SupplierFootprint, SystemBoundary, UnitKind,
+    AllocationMethod, Amount, DeclaredUnit, ElectricityApproach, ElectricityTreatment,
+    EmissionSpec, EndOfLife, InputSpec, LocalisedName, ParameterDetail, ParameterSpec, ProcessSpec,
+    ProductInfo, ProductModel, ProductOutput, RecyclingApproach, StudyStatement, SupplierFootprint,
+    SystemBoundary, UnitKind,
 };
 use zuji_model::validate::validate;
 use zuji_model::{Gas, Origin};
@@ -136,6 +137,8 @@ impl ModelReader {
             return None;
         };
         let product = self.product(product_grid);
+        let study = product.as_ref().and_then(|(_, study)| study.clone());
+        let product = product.map(|(info, _)| info);
         let parameters = match sheets.get("parameters") {
             Some(g) => self.parameters(g),
             None => BTreeMap::new(),
@@ -162,10 +165,12 @@ impl ModelReader {
             product: product?,
             parameters,
             processes: processes.into_iter().flatten().collect(),
+            study,
         })
     }
 
-    fn product(&mut self, grid: &Grid) -> Option<ProductInfo> {
+    /// The product's fields and, when any of its rows is filled, the study statement.
+    fn product(&mut self, grid: &Grid) -> Option<(ProductInfo, Option<StudyStatement>)> {
         // Column A labels the field; the value is in column B of that row.
         let mut rows: HashMap<&'static str, u32> = HashMap::new();
         for &r in grid.used_rows.range(1..) {
@@ -284,7 +289,58 @@ impl ModelReader {
             p.clone().key("reference_process"),
         );
         let description = text_field(self, "description", p.clone().key("description"));
-        Some(ProductInfo {
+        let sp = FieldPath::root().key("study");
+        let ep = sp.clone().key("electricity");
+        let yes_no =
+            |me: &mut Self, key: &str, path: FieldPath| me.boolean(&at(key)?, "value", Some(path));
+        let intended_application = text_field(
+            self,
+            "intended application",
+            sp.clone().key("intended_application"),
+        );
+        let reasons = text_field(self, "reasons", sp.clone().key("reasons"));
+        let intended_audience = text_field(
+            self,
+            "intended audience",
+            sp.clone().key("intended_audience"),
+        );
+        let public_communication = yes_no(
+            self,
+            "public communication",
+            sp.clone().key("public_communication"),
+        );
+        let electricity_approach = enum_field(
+            self,
+            "electricity approach",
+            ep.clone().key("approach"),
+            &["location-based", "market-based"],
+        );
+        let residual_mix = yes_no(self, "residual mix", ep.clone().key("residual_mix"));
+        let electricity_note = text_field(self, "electricity note", ep.clone().key("note"));
+        if electricity_approach.is_none()
+            && blank("electricity approach")
+            && (residual_mix.is_some() || electricity_note.is_some())
+        {
+            missing(self, "electricity approach");
+        }
+        let electricity = electricity_approach.map(|a| ElectricityTreatment {
+            approach: if a == "market-based" {
+                ElectricityApproach::MarketBased
+            } else {
+                ElectricityApproach::LocationBased
+            },
+            residual_mix,
+            note: electricity_note,
+        });
+        let study = StudyStatement {
+            intended_application,
+            reasons,
+            intended_audience,
+            public_communication,
+            electricity,
+        };
+        let study = (study != StudyStatement::default()).then_some(study);
+        let info = ProductInfo {
             id,
             name,
             category,
@@ -316,7 +372,8 @@ impl ModelReader {
             },
             reference_process,
             description,
-        })
+        };
+        Some((info, study))
     }
 
     fn parameters(&mut self, grid: &Grid) -> BTreeMap<String, ParameterSpec> {

@@ -7,8 +7,8 @@ use super::XlsxError;
 use super::text::{self, SheetText};
 use zuji_model::DataQuality;
 use zuji_model::product::{
-    AllocationMethod, Amount, InputLink, ParameterSpec, ProductModel, ProductOutput,
-    RecyclingApproach, UnitKind,
+    AllocationMethod, Amount, ElectricityApproach, InputLink, ParameterSpec, ProductModel,
+    ProductOutput, RecyclingApproach, UnitKind,
 };
 use zuji_model::uncertainty::Uncertainty;
 
@@ -155,6 +155,13 @@ pub(crate) fn recycling_str(r: RecyclingApproach) -> &'static str {
     }
 }
 
+pub(crate) fn electricity_str(a: ElectricityApproach) -> &'static str {
+    match a {
+        ElectricityApproach::LocationBased => "location-based",
+        ElectricityApproach::MarketBased => "market-based",
+    }
+}
+
 /// The model's records, sheet by sheet, in workbook order.
 ///
 /// Fails only for what the workbook cannot hold: a supplier's pedigree-matrix quality
@@ -183,6 +190,17 @@ pub fn model_records(model: &ProductModel) -> Result<Vec<SheetRecords>, XlsxErro
     product.opt_text("end-of-life note", &p.end_of_life.note);
     product.opt_text("reference process", &p.reference_process);
     product.opt_text("description", &p.description);
+    if let Some(study) = &model.study {
+        product.opt_text("intended application", &study.intended_application);
+        product.opt_text("reasons", &study.reasons);
+        product.opt_text("intended audience", &study.intended_audience);
+        product.yes_no("public communication", study.public_communication);
+        if let Some(e) = &study.electricity {
+            product.text("electricity approach", electricity_str(e.approach));
+            product.yes_no("residual mix", e.residual_mix);
+            product.opt_text("electricity note", &e.note);
+        }
+    }
 
     let mut parameters = Vec::new();
     for (name, spec) in &model.parameters {

@@ -181,7 +181,7 @@ pub const TITLE: [&str; 3] = [
 ];
 
 /// Fields of the Product sheet (one per row).
-pub const PRODUCT_FIELDS: [Col; 18] = [
+pub const PRODUCT_FIELDS: [Col; 25] = [
     col(
         "id",
         "产品编号",
@@ -307,6 +307,55 @@ pub const PRODUCT_FIELDS: [Col; 18] = [
         "研究的描述",
         "研究的描述",
         "description of the study",
+    ),
+    col(
+        "intended application",
+        "预期应用",
+        "研究目的：结果的预期应用（ISO 14067 6.2）",
+        "研究目的：結果的預期應用（ISO 14067 6.2）",
+        "goal: the intended application of the result (ISO 14067 6.2)",
+    ),
+    col(
+        "reasons",
+        "研究理由",
+        "研究目的：开展研究的理由",
+        "研究目的：進行研究的理由",
+        "goal: the reasons for carrying out the study",
+    ),
+    col(
+        "intended audience",
+        "目标受众",
+        "研究目的：结果的目标受众",
+        "研究目的：結果的目標受眾",
+        "goal: the intended audience",
+    ),
+    col(
+        "public communication",
+        "对外公开",
+        "结果是否拟向公众传播：yes 或 no",
+        "結果是否擬向公眾傳播：yes 或 no",
+        "whether the result is intended for the public: yes or no",
+    ),
+    col(
+        "electricity approach",
+        "电力核算方法",
+        "location-based（基于位置）或 market-based（基于市场）",
+        "location-based（基於位置）或 market-based（基於市場）",
+        "location-based or market-based (ISO 14067 6.4.9.4)",
+    ),
+    col(
+        "residual mix",
+        "剩余电力组合",
+        "未被合同工具覆盖的用电是否采用剩余组合：yes 或 no",
+        "未被合約工具涵蓋的用電是否採用剩餘組合：yes 或 no",
+        "whether a residual mix covers consumption without instruments: yes or no",
+    ),
+    col(
+        "electricity note",
+        "电力说明",
+        "如绿证及其覆盖的用电比例",
+        "如綠證及其涵蓋的用電比例",
+        "e.g. the certificates and the share of consumption they cover",
     ),
 ];
 

@@ -66,8 +66,11 @@ pub async fn latest(
 /// a `zuji_trust::benchmark::BenchmarkVersion`; its PCR (id and version) must be stored,
 /// its values must fit the PCR's grade bands, and `version` must be the next one for its
 /// PCR and period (1 for the first; a correction is a new version, never an edit).
+/// `licence` and `geography` (an ISO 3166 code, `CN` or `CN-GD`) are optional; when
+/// given, the licence must not be blank and the geography must have that shape (422
+/// naming it otherwise).
 #[utoipa::path(post, path = "/benchmarks", tag = "pcrs", operation_id = "publish_benchmark",
-    request_body(content = Object, description = "A `BenchmarkVersion`: `{pcr_id, pcr_version, period, version, unit, values: {default, average, advanced}, method, sample_size, statistics, source, published_at}` (docs/pcr.md)"),
+    request_body(content = Object, description = "A `BenchmarkVersion`: `{pcr_id, pcr_version, period, version, unit, values: {default, average, advanced}, method, sample_size, statistics, source, licence?, geography?, published_at}` (docs/pcr.md); `licence` (e.g. `CC BY 4.0`) and `geography` (ISO 3166, `CN` or `CN-GD`) may be left out"),
     responses((status = 201, body = Object, description = "`{benchmark, log_index, published_by_org, created_at}`"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn publish(
     State(s): State<AppState>,

@@ -243,7 +243,8 @@ pub async fn get_certificate(
 
 /// Takes an action on a certificate as the caller. The body is tagged by `action`:
 /// issuing body: `{"action": "schedule_surveillance", "due_by": <Unix seconds>}`,
-/// `{"action": "record_surveillance", "auditor", "outcome", "notes"?}`; issuing body or
+/// `{"action": "record_surveillance", "auditor", "outcome", "notes"?, "performed_at"?: <Unix
+/// seconds, from the issue to now; default now>}`; issuing body or
 /// registry: `{"action": "suspend", "reason"}`, `{"action": "withdraw", "reason"}`,
 /// `{"action": "expire"}`; whoever suspended it: `{"action": "reinstate", "reason"}`.
 #[utoipa::path(post, path = "/certificates/{id}/actions", tag = "certification",

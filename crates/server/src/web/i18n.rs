@@ -13,7 +13,7 @@ use zuji_trust::label::Lang;
 
 /// The catalog files, in the order they are merged (a later file may not redefine a
 /// key: the test `catalog_keys_are_unique` fails if it does).
-pub const CATALOG_FILES: [(&str, &str); 5] = [
+pub const CATALOG_FILES: [(&str, &str); 6] = [
     ("common.toml", include_str!("../../locales/common.toml")),
     ("registry.toml", include_str!("../../locales/registry.toml")),
     (
@@ -22,6 +22,8 @@ pub const CATALOG_FILES: [(&str, &str); 5] = [
     ),
     ("desk.toml", include_str!("../../locales/desk.toml")),
     ("report.toml", include_str!("../../locales/report.toml")),
+    // The PCR conformance check's findings (see `check_text`).
+    ("check.toml", include_str!("../../locales/check.toml")),
 ];
 
 /// One phrase in the three languages.

@@ -14,8 +14,10 @@
 
 pub mod auth;
 pub mod chart;
+pub mod check_text;
 pub mod desk;
 pub mod i18n;
+pub mod pager;
 pub mod registry;
 pub mod reports;
 pub mod workspace;

@@ -91,10 +91,17 @@ async fn build(
             .database_version(*id)
             .await
             .map_err(|e| page.error(e))?;
+        // The licence as the database's package states it; a package that states none
+        // prints "not reported" rather than a guess.
+        let facts = s
+            .store
+            .database_version_facts(*id)
+            .await
+            .map_err(|e| page.error(e))?;
         databases.push(DatabaseContext {
             key: d.db_key,
             name: format!("{} {}", d.name, d.version),
-            licence: None,
+            licence: Some(facts.licence).filter(|l| !l.trim().is_empty()),
         });
     }
     let pcr = match model.product.pcr.as_deref() {
@@ -105,7 +112,11 @@ async fn build(
                     .pcr_check(viewer, footprint_id, pcr_id, Some(&stored.pcr.version))
                     .await
                     .ok();
-                Some(PcrContext::from_trust(&stored.pcr, check.as_ref()))
+                Some(PcrContext::from_trust(
+                    &stored.pcr,
+                    check.as_ref(),
+                    &page.tr,
+                ))
             }
             // A PCR the platform doesn't hold: the report names none rather than guess.
             Err(_) => None,

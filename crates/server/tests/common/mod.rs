@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod web;
+
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
 use serde_json::{Value, json};
@@ -183,4 +185,116 @@ pub async fn computed_footprint(api: &Api, store: &Store, token: &str, model: &s
 /// The `message` of an error body.
 pub fn message(body: &Value) -> &str {
     body["message"].as_str().unwrap_or_default()
+}
+
+/// Who takes part in a certification over the API: the enterprise applying, the
+/// certification body reviewing (its token and organisation).
+pub struct Certifying<'a> {
+    pub api: &'a Api,
+    pub enterprise: &'a str,
+    pub body: &'a str,
+    pub body_org: i64,
+}
+
+/// An action on an application over the API, which must succeed; its answer.
+pub async fn act(api: &Api, token: &str, app: &str, action: Value) -> Value {
+    let (status, out) = api
+        .post(
+            &format!("/certification/applications/{app}/actions"),
+            Some(token),
+            action,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{out}");
+    out
+}
+
+/// The certification walk up to the decision: the enterprise applies with `footprint`
+/// under `pcr` (re-certifying `previous` if given) with one supporting document; the body
+/// starts and completes the document review; the enterprise may not ask for the
+/// recomputation, the body does and the job succeeds. Returns the application id.
+pub async fn reviewed(
+    store: &Store,
+    c: &Certifying<'_>,
+    footprint: i64,
+    pcr: &str,
+    previous: Option<&str>,
+) -> String {
+    let (status, app) = c
+        .api
+        .post(
+            "/certification/applications",
+            Some(c.enterprise),
+            json!({
+                "footprint_id": footprint,
+                "certification_body_org_id": c.body_org,
+                "pcr_id": pcr,
+                "documents": [{"name": "bill of materials.xlsx", "sha256": "9f".repeat(32)}],
+                "previous_certificate_id": previous,
+            }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{app}");
+    let id = app["id"].as_str().unwrap().to_string();
+    act(
+        c.api,
+        c.body,
+        &id,
+        json!({"action": "start_document_review"}),
+    )
+    .await;
+    act(
+        c.api,
+        c.body,
+        &id,
+        json!({"action": "complete_document_review", "note": "BOM and metering records reviewed"}),
+    )
+    .await;
+    let url = format!("/certification/applications/{id}/verification");
+    let (status, err) = c.api.post(&url, Some(c.enterprise), Value::Null).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{err}");
+    let (status, job) = c.api.post(&url, Some(c.body), Value::Null).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{job}");
+    assert_eq!(job["kind"], "certification_verification");
+    drain(store).await;
+    let (_, job) = c
+        .api
+        .get(&format!("/jobs/{}", job["id"]), Some(c.body))
+        .await;
+    assert_eq!(job["status"], "succeeded", "{job}");
+    id
+}
+
+/// The walk of [`reviewed`], then the approval: returns the application id and the
+/// approval's answer (`{application, certificate, log_index}`).
+pub async fn certified(
+    store: &Store,
+    c: &Certifying<'_>,
+    footprint: i64,
+    pcr: &str,
+) -> (String, Value) {
+    let app = reviewed(store, c, footprint, pcr, None).await;
+    let out = act(
+        c.api,
+        c.body,
+        &app,
+        json!({"action": "approve", "certificate_id": ""}),
+    )
+    .await;
+    assert_eq!(out["certificate"]["status"], "valid", "{out}");
+    (app, out)
+}
+
+/// The body issues a label on `certificate` (201); the answer (`{label, qr_text, …}`).
+pub async fn labelled(c: &Certifying<'_>, certificate: &str) -> Value {
+    let (status, issued) = c
+        .api
+        .post(
+            "/labels",
+            Some(c.body),
+            json!({"certificate_id": certificate}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{issued}");
+    issued
 }

@@ -7,7 +7,7 @@ use super::certification::certificate_view;
 use super::log::append;
 use super::{now_seconds, stored_json, to_json};
 use crate::audit::record;
-use crate::{OrgKind, Scope, Store, StoreError, Viewer, now_ms};
+use crate::{OrgKind, Page, PageRequest, Scope, Store, StoreError, Viewer, now_ms};
 use serde::Serialize;
 use serde_json::json;
 use zuji_trust::benchmark::{self, BenchmarkVersion};
@@ -215,5 +215,35 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter().map(benchmark_from).collect()
+    }
+
+    /// Published benchmarks, newest publication first, of one PCR (`Some(id)`) or of
+    /// every PCR (`None`), one page of them: the registry desk's history. Public.
+    pub async fn benchmark_history(
+        &self,
+        pcr_id: Option<&str>,
+        page: PageRequest,
+    ) -> Result<Page<StoredBenchmark>, StoreError> {
+        let pcr = pcr_id.map(str::to_string);
+        let total: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM benchmarks WHERE ($1 IS NULL OR pcr_id = $1)")
+                .bind(pcr.clone())
+                .fetch_one(&self.pool)
+                .await?;
+        // Rows are only ever inserted, so the id orders publications.
+        let rows: Vec<BenchmarkRow> = sqlx::query_as(sql!(
+            "SELECT {BENCHMARK_COLS} FROM benchmarks WHERE ($1 IS NULL OR pcr_id = $1)
+             ORDER BY id DESC LIMIT $2 OFFSET $3"
+        ))
+        .bind(pcr)
+        .bind(page.limit as i64)
+        .bind(page.offset as i64)
+        .fetch_all(&self.pool)
+        .await?;
+        let items = rows
+            .into_iter()
+            .map(benchmark_from)
+            .collect::<Result<_, _>>()?;
+        Ok(Page::new(items, total, page))
     }
 }

@@ -145,14 +145,14 @@ pub struct CertificateFilter {
 }
 
 /// id, product, model version, enterprise, body, revision, JSON, created, updated.
-type AppRow = (String, i64, i64, i64, i64, i64, String, i64, i64);
+pub(super) type AppRow = (String, i64, i64, i64, i64, i64, String, i64, i64);
 const APP_COLS: &str = "id, product_id, model_version_id, enterprise_org_id, body_org_id, revision, application_json, created_at, updated_at";
 
 /// id, product, model version, enterprise, body, revision, JSON, signed JSON.
 type CertRow = (String, i64, i64, i64, i64, i64, String, Option<String>);
 const CERT_COLS: &str = "id, product_id, model_version_id, enterprise_org_id, body_org_id, revision, certificate_json, signed_json";
 
-fn application_from(row: AppRow) -> Result<StoredApplication, StoreError> {
+pub(super) fn application_from(row: AppRow) -> Result<StoredApplication, StoreError> {
     let (id, product_id, model_version_id, enterprise, body, revision, json, created, updated) =
         row;
     let application: Application =

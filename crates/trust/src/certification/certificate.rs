@@ -143,6 +143,10 @@ pub enum CertificateAction {
         outcome: SurveillanceOutcome,
         #[serde(default)]
         notes: String,
+        /// When the visit took place, if before it is recorded (an auditor records a visit
+        /// after returning); not before the certificate was issued nor after recording.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        performed_at: Option<Timestamp>,
     },
     /// Body or registry.
     Suspend { reason: String },
@@ -362,8 +366,19 @@ impl Certificate {
                 auditor,
                 outcome,
                 notes,
+                performed_at,
             } => {
                 require_text("auditor", &auditor)?;
+                let performed_at = performed_at.unwrap_or(at);
+                if performed_at > at || performed_at < self.issued_at {
+                    return Err(CertificationError::Invalid {
+                        field: "performed_at".into(),
+                        why: format!(
+                            "{performed_at} is not between the issue of the certificate ({}) and now ({at})",
+                            self.issued_at
+                        ),
+                    });
+                }
                 if let SurveillanceOutcome::Nonconformity { description } = &outcome {
                     require_text("outcome.description", description)?;
                 }
@@ -395,7 +410,7 @@ impl Certificate {
                     }
                 };
                 let visit = &mut self.surveillance[index];
-                visit.performed_at = Some(at);
+                visit.performed_at = Some(performed_at);
                 visit.auditor = Some(auditor.clone());
                 visit.outcome = Some(outcome);
                 visit.notes = notes;

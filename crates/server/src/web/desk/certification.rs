@@ -17,6 +17,8 @@ use super::{
 };
 use crate::AppState;
 use crate::web::chart::{bar_chart_html, bar_rows};
+use crate::web::check_text::check_detail;
+use crate::web::pager::Pager;
 use crate::web::{Page, WebError, render, see_other};
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -28,11 +30,13 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use zuji_calc::footprint::FootprintResult;
+use zuji_store::PageRequest;
 use zuji_store::statistics::{ApplicationReview, BodyCertificate, days_between};
 use zuji_store::{JobStatus, OrgKind, StoredCertificate};
 use zuji_trust::certification::{
-    ApplicationAction, ApplicationStatus, CertificateAction, CertificateStatus, FindingStatus,
-    FootprintVerification, OrgKind as TrustOrgKind, Timestamp,
+    ApplicationAction, ApplicationStatus, Certificate, CertificateAction, CertificateStatus, Date,
+    FindingStatus, FootprintVerification, OrgKind as TrustOrgKind, SurveillanceOutcome,
+    SurveillanceVisit, Timestamp,
 };
 use zuji_trust::conformance::{Outcome, Severity};
 
@@ -50,6 +54,11 @@ pub fn router() -> Router<AppState> {
             post(issue_label),
         )
         .route("/desk/certification/certificates", get(certificates))
+        .route("/desk/certification/certificates/{id}", get(certificate))
+        .route(
+            "/desk/certification/certificates/{id}/surveillance",
+            post(surveillance),
+        )
         .route(
             "/desk/certification/certificates/{id}/actions",
             post(act_on_certificate),
@@ -82,6 +91,8 @@ struct QueueRowView {
 
 struct QueueGroup {
     title: String,
+    /// How many applications the group holds in all (over every page).
+    count: String,
     rows: Vec<QueueRowView>,
 }
 
@@ -89,98 +100,202 @@ struct QueueGroup {
 #[template(path = "web/desk/certification/queue.html")]
 struct QueueTemplate<'a> {
     page: &'a Page,
+    notice: Option<Notice>,
     intro: String,
     groups: Vec<QueueGroup>,
     empty: bool,
+    pager: Pager,
 }
 
-async fn queue(State(s): State<AppState>, page: Page) -> Result<Response, WebError> {
+/// The queue's groups in the store's order: one per open status, then the decided.
+fn queue_group_key(status: ApplicationStatus) -> &'static str {
+    match status {
+        ApplicationStatus::Submitted => "desk.queue.submitted",
+        ApplicationStatus::UnderReview => "desk.queue.under_review",
+        ApplicationStatus::CorrectionsRequested => "desk.queue.corrections_requested",
+        _ => "desk.queue.decided",
+    }
+}
+
+fn queue_row(page: &Page, e: &zuji_store::statistics::QueueEntry, now: i64) -> QueueRowView {
+    let a = &e.application;
+    let (verification_text, verification_class) = if a.status == ApplicationStatus::UnderReview {
+        match a.application.verification() {
+            FootprintVerification::Verified { .. } => (
+                page.t("desk.verification.short_match").to_string(),
+                "badge good",
+            ),
+            FootprintVerification::Mismatch { .. } => (
+                page.t("desk.verification.short_mismatch").to_string(),
+                "badge bad",
+            ),
+            FootprintVerification::NotVerified => (
+                page.t("desk.verification.short_not_verified").to_string(),
+                "badge",
+            ),
+        }
+    } else {
+        (String::new(), "badge")
+    };
+    QueueRowView {
+        id: a.id.clone(),
+        product: e.product_name.clone(),
+        enterprise: e.enterprise_name.clone(),
+        pcr: format!("{} {}", a.application.pcr().id, a.application.pcr().version),
+        applied: page.date_ms(a.created_at),
+        days: page.num(days_between(a.created_at, now) as f64, 0),
+        status_code: a.status.as_str(),
+        status_text: page.t(application_status_key(a.status)).to_string(),
+        status_class: application_status_class(a.status),
+        verification_text,
+        verification_class,
+    }
+}
+
+async fn queue(
+    State(s): State<AppState>,
+    page: Page,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, WebError> {
     let user = page.require_kind(OrgKind::Certifier)?.clone();
-    let entries = s
+    let asked = Paging::from_query(&page, &q);
+    let counts = s
         .store
-        .certification_queue(&page.viewer)
+        .certification_queue_counts(&page.viewer)
+        .await
+        .map_err(|e| page.error(e))?;
+    let in_group = |key: &str| -> u64 {
+        counts
+            .iter()
+            .filter(|(st, _)| queue_group_key(*st) == key)
+            .map(|(_, n)| n)
+            .sum()
+    };
+    let total: u64 = counts.iter().map(|(_, n)| n).sum();
+    let number = asked.clamped(total);
+    let found = s
+        .store
+        .certification_queue_page(&page.viewer, asked.request(number))
         .await
         .map_err(|e| page.error(e))?;
     let now = zuji_store::now_ms();
-    let order = [
-        (ApplicationStatus::Submitted, "desk.queue.submitted"),
-        (ApplicationStatus::UnderReview, "desk.queue.under_review"),
-        (
-            ApplicationStatus::CorrectionsRequested,
-            "desk.queue.corrections_requested",
-        ),
-    ];
-    let mut groups = Vec::new();
-    let row = |e: &zuji_store::statistics::QueueEntry| {
-        let a = &e.application;
-        let (verification_text, verification_class) = if a.status == ApplicationStatus::UnderReview
-        {
-            match a.application.verification() {
-                FootprintVerification::Verified { .. } => (
-                    page.t("desk.verification.short_match").to_string(),
-                    "badge good",
-                ),
-                FootprintVerification::Mismatch { .. } => (
-                    page.t("desk.verification.short_mismatch").to_string(),
-                    "badge bad",
-                ),
-                FootprintVerification::NotVerified => (
-                    page.t("desk.verification.short_not_verified").to_string(),
-                    "badge",
-                ),
-            }
-        } else {
-            (String::new(), "badge")
-        };
-        QueueRowView {
-            id: a.id.clone(),
-            product: e.product_name.clone(),
-            enterprise: e.enterprise_name.clone(),
-            pcr: format!("{} {}", a.application.pcr().id, a.application.pcr().version),
-            applied: page.date_ms(a.created_at),
-            days: page.num(days_between(a.created_at, now) as f64, 0),
-            status_code: a.status.as_str(),
-            status_text: page.t(application_status_key(a.status)).to_string(),
-            status_class: application_status_class(a.status),
-            verification_text,
-            verification_class,
-        }
-    };
-    for (status, key) in order {
-        let rows: Vec<QueueRowView> = entries
-            .iter()
-            .filter(|e| e.application.status == status)
-            .map(row)
-            .collect();
-        if !rows.is_empty() {
+    // The store returns the page in the queue's order, so a group is a run of rows.
+    let mut groups: Vec<QueueGroup> = Vec::new();
+    let mut last_key = "";
+    for e in &found.items {
+        let key = queue_group_key(e.application.status);
+        if key != last_key || groups.is_empty() {
             groups.push(QueueGroup {
                 title: page.t(key).to_string(),
-                rows,
+                count: page.num(in_group(key) as f64, 0),
+                rows: Vec::new(),
             });
+            last_key = key;
+        }
+        if let Some(g) = groups.last_mut() {
+            g.rows.push(queue_row(&page, e, now));
         }
     }
-    // Decided applications, the most recent decisions first.
-    let mut decided: Vec<&zuji_store::statistics::QueueEntry> = entries
-        .iter()
-        .filter(|e| e.application.status.is_final())
-        .collect();
-    decided.sort_by_key(|e| std::cmp::Reverse(e.application.updated_at));
-    if !decided.is_empty() {
-        groups.push(QueueGroup {
-            title: page.t("desk.queue.decided").to_string(),
-            rows: decided.into_iter().take(50).map(row).collect(),
-        });
-    }
-    let empty = groups.is_empty();
+    let empty = found.total == 0;
+    let pager = asked.pager(&page, "/desk/certification", number, found.total);
     render(
         &page,
         &QueueTemplate {
             page: &page,
+            notice: asked.problem.clone().map(Notice::bad),
             intro: page.tf("desk.queue.intro", &[("body", &user.org_name)]),
             groups,
             empty,
+            pager,
         },
     )
+}
+
+// ---------------------------------------------------------------------------------
+// Paging of the desk's lists
+
+/// Rows per page of the desk's lists unless `?per=` asks otherwise.
+const PER_PAGE: u64 = 25;
+/// The most rows `?per=` may ask for.
+const MAX_PER_PAGE: u64 = 100;
+
+/// A list's query: a notice to show, the page (from 1) and the rows per page.
+#[derive(Debug, Deserialize, Default)]
+struct ListQuery {
+    done: Option<String>,
+    #[serde(default)]
+    page: String,
+    #[serde(default)]
+    per: String,
+}
+
+/// The page a list's query asks for, read leniently: a bad value is named in
+/// `problem` and the first page of the default size is shown instead.
+#[derive(Debug, Clone)]
+struct Paging {
+    number: u64,
+    size: u64,
+    /// `per` as asked (kept in the pager's links).
+    per: Option<u64>,
+    problem: Option<String>,
+}
+
+impl Default for Paging {
+    fn default() -> Paging {
+        Paging {
+            number: 1,
+            size: PER_PAGE,
+            per: None,
+            problem: None,
+        }
+    }
+}
+
+impl Paging {
+    fn from_query(page: &Page, q: &ListQuery) -> Paging {
+        let mut problem = None;
+        let number = match q.page.trim() {
+            "" => 1,
+            text => match text.parse::<u64>() {
+                Ok(n) if n >= 1 => n,
+                _ => {
+                    problem = Some(page.tf("common.pager.bad_page", &[("page", text)]));
+                    1
+                }
+            },
+        };
+        let per = match q.per.trim() {
+            "" => None,
+            text => match text.parse::<u64>() {
+                Ok(n) if (1..=MAX_PER_PAGE).contains(&n) => Some(n),
+                _ => {
+                    problem = Some(page.tf("desk.pager.bad_per", &[("per", text)]));
+                    None
+                }
+            },
+        };
+        Paging {
+            number,
+            size: per.unwrap_or(PER_PAGE),
+            per,
+            problem,
+        }
+    }
+
+    /// The page to show of a list of `total` rows: the one asked for, or the last.
+    fn clamped(&self, total: u64) -> u64 {
+        self.number.min(total.div_ceil(self.size).max(1))
+    }
+
+    fn request(&self, number: u64) -> PageRequest {
+        PageRequest::new((number - 1) * self.size, self.size)
+    }
+
+    /// The pager of page `number` of `total` rows at `path`, keeping `per`.
+    fn pager(&self, page: &Page, path: &str, number: u64, total: u64) -> Pager {
+        let per = self.per.map(|p| p.to_string()).unwrap_or_default();
+        Pager::new(page, path, &[("per", &per)], number, total, self.size)
+    }
 }
 
 // ---------------------------------------------------------------------------------
@@ -213,6 +328,8 @@ struct CheckItemView {
     met: bool,
     outcome_text: String,
     detail: String,
+    /// The detail is the English sentence (no localized message): marked `lang="en"`.
+    detail_en: bool,
 }
 
 struct CheckView {
@@ -400,7 +517,8 @@ fn check_view(page: &Page, r: &ApplicationReview) -> Option<CheckView> {
         items: c
             .items
             .iter()
-            .map(|i| CheckItemView {
+            .map(|i| (i, check_detail(&page.tr, i)))
+            .map(|(i, (detail, localized))| CheckItemView {
                 key: i.key.clone(),
                 mandatory: i.severity == Severity::Mandatory,
                 severity_text: page
@@ -416,7 +534,8 @@ fn check_view(page: &Page, r: &ApplicationReview) -> Option<CheckView> {
                         Outcome::Missed => "desk.check.missed_item",
                     })
                     .to_string(),
-                detail: i.detail.clone(),
+                detail,
+                detail_en: !localized,
             })
             .collect(),
     })
@@ -495,7 +614,7 @@ fn application_view(page: &Page, r: &ApplicationReview) -> AppView {
         .map(|c| {
             c.blocking()
                 .iter()
-                .map(|i| format!("{}: {}", i.key, i.detail))
+                .map(|i| format!("{}: {}", i.key, check_detail(&page.tr, i).0))
                 .collect()
         })
         .unwrap_or_default();
@@ -669,6 +788,8 @@ fn done_text(page: &Page, done: Option<&str>) -> Option<Notice> {
         "suspend" => "desk.done.suspend",
         "withdraw" => "desk.done.withdraw",
         "reinstate" => "desk.done.reinstate",
+        "schedule_surveillance" => "desk.done.schedule_surveillance",
+        "record_surveillance" => "desk.done.record_surveillance",
         _ => return None,
     };
     Some(Notice::good(page.t(key)))
@@ -929,6 +1050,7 @@ struct CertificatesTemplate<'a> {
     overdue: Vec<CalendarEvent>,
     calendar: Vec<CalendarMonth>,
     can_act: bool,
+    pager: Pager,
 }
 
 fn certificate_rows(page: &Page, certs: &[BodyCertificate], now: i64) -> Vec<CertRowView> {
@@ -1043,25 +1165,40 @@ async fn show_certificates(
     s: &AppState,
     page: &Page,
     notice: Option<Notice>,
+    asked: &Paging,
 ) -> Result<Response, WebError> {
     let user = page.require_kind(OrgKind::Certifier)?;
     let can_act = user.can_edit();
-    let certs = s
+    // The calendar covers every certificate in force; the list shows one page.
+    let all = s
         .store
         .certificates_of_body(&page.viewer)
         .await
         .map_err(|e| page.error(e))?;
+    let number = asked.clamped(all.len() as u64);
+    let listed = s
+        .store
+        .certificates_of_body_page(&page.viewer, asked.request(number))
+        .await
+        .map_err(|e| page.error(e))?;
     let now = zuji_store::statistics::now_unix_seconds();
-    let (overdue, calendar) = calendar(page, &certs, now);
+    let (overdue, calendar) = calendar(page, &all, now);
+    let notice = notice.or_else(|| asked.problem.clone().map(Notice::bad));
     render(
         page,
         &CertificatesTemplate {
             page,
             notice,
-            rows: certificate_rows(page, &certs, now),
+            rows: certificate_rows(page, &listed.items, now),
             overdue,
             calendar,
             can_act,
+            pager: asked.pager(
+                page,
+                "/desk/certification/certificates",
+                number,
+                listed.total,
+            ),
         },
     )
 }
@@ -1069,10 +1206,11 @@ async fn show_certificates(
 async fn certificates(
     State(s): State<AppState>,
     page: Page,
-    Query(q): Query<DoneQuery>,
+    Query(q): Query<ListQuery>,
 ) -> Result<Response, WebError> {
     let notice = done_text(&page, q.done.as_deref());
-    show_certificates(&s, &page, notice).await
+    let asked = Paging::from_query(&page, &q);
+    show_certificates(&s, &page, notice, &asked).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -1108,7 +1246,7 @@ async fn act_on_certificate(
         _ => None,
     };
     if let Some(msg) = problem {
-        return show_certificates(&s, &page, Some(Notice::bad(msg)))
+        return show_certificates(&s, &page, Some(Notice::bad(msg)), &Paging::default())
             .await
             .map(|r| with_status(r, StatusCode::UNPROCESSABLE_ENTITY));
     }
@@ -1126,9 +1264,401 @@ async fn act_on_certificate(
         ))),
         Err(e) => {
             let (status, msg) = refusal(&page, e)?;
-            show_certificates(&s, &page, Some(Notice::bad(msg)))
+            show_certificates(&s, &page, Some(Notice::bad(msg)), &Paging::default())
                 .await
                 .map(|r| with_status(r, status))
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// One certificate: its surveillance visits, scheduled and recorded here
+
+const DAY_SECONDS: i64 = 86_400;
+
+struct SurveillanceRow {
+    id: String,
+    due: String,
+    performed: String,
+    auditor: String,
+    /// `open`, `satisfactory` or `nonconformity`.
+    outcome_code: &'static str,
+    outcome: String,
+    findings: String,
+}
+
+struct CertHistoryRow {
+    at: String,
+    action: String,
+    status: String,
+    reason: String,
+}
+
+struct CertDetailView {
+    id: String,
+    title: String,
+    product: String,
+    holder: String,
+    application_id: String,
+    status_code: &'static str,
+    status_text: String,
+    status_class: &'static str,
+    issued: String,
+    valid_until: String,
+    visits: Vec<SurveillanceRow>,
+    history: Vec<CertHistoryRow>,
+    /// The signed-in user acts for the issuing body and the certificate is not final.
+    can_act: bool,
+    /// Why surveillance is over (a final status); empty while it goes on.
+    closed: String,
+    /// The open visit a record fulfils (the earliest due), or empty for an
+    /// unscheduled one.
+    next_visit: String,
+    next_visit_due: String,
+    /// The dates a new visit may be due on, `YYYY-MM-DD`, for the date field.
+    min_due: String,
+    max_due: String,
+    /// The dates a visit may have been performed on, `YYYY-MM-DD`: from the issue to today.
+    min_performed: String,
+    max_performed: String,
+}
+
+#[derive(Template)]
+#[template(path = "web/desk/certification/certificate.html")]
+struct CertificateTemplate<'a> {
+    page: &'a Page,
+    notice: Option<Notice>,
+    c: CertDetailView,
+    /// What was typed into a refused form, shown again.
+    form: SurveillanceForm,
+}
+
+/// A schedule or record form of the certificate page.
+#[derive(Debug, Deserialize, Default, Clone)]
+struct SurveillanceForm {
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    due_by: String,
+    #[serde(default)]
+    visit: String,
+    #[serde(default)]
+    auditor: String,
+    #[serde(default)]
+    outcome: String,
+    #[serde(default)]
+    findings: String,
+    /// `YYYY-MM-DD`; blank: today.
+    #[serde(default)]
+    performed_on: String,
+}
+
+/// The open visit a recorded one fulfils: the earliest due, as the state machine
+/// chooses (`Certificate::act`).
+fn next_open_visit(record: &Certificate) -> Option<&SurveillanceVisit> {
+    record
+        .surveillance()
+        .iter()
+        .filter(|v| v.performed_at.is_none())
+        .min_by_key(|v| v.due_by)
+}
+
+fn surveillance_row(page: &Page, v: &SurveillanceVisit) -> SurveillanceRow {
+    let (outcome_code, outcome, findings) = match &v.outcome {
+        None => ("open", page.t("desk.surveillance.open"), String::new()),
+        Some(SurveillanceOutcome::Satisfactory) => (
+            "satisfactory",
+            page.t("desk.surveillance.satisfactory"),
+            v.notes.clone(),
+        ),
+        Some(SurveillanceOutcome::Nonconformity { description }) => (
+            "nonconformity",
+            page.t("desk.surveillance.nonconformity"),
+            description.clone(),
+        ),
+    };
+    SurveillanceRow {
+        id: v.id.clone(),
+        due: page.date_s(v.due_by.unix_seconds()),
+        performed: v
+            .performed_at
+            .map(|t| page.date_s(t.unix_seconds()))
+            .unwrap_or_default(),
+        auditor: v.auditor.clone().unwrap_or_default(),
+        outcome_code,
+        outcome: outcome.to_string(),
+        findings,
+    }
+}
+
+fn certificate_detail(page: &Page, b: &BodyCertificate, now: i64) -> CertDetailView {
+    let c = &b.certificate;
+    let record = c.certificate.as_ref();
+    let closed = if c.status.is_final() {
+        page.tf(
+            "desk.surveillance.closed",
+            &[("status", page.t(certificate_status_key(c.status)))],
+        )
+    } else {
+        String::new()
+    };
+    let owner = page
+        .user
+        .as_ref()
+        .is_some_and(|u| u.org_id == c.certification_body_org_id && u.can_edit());
+    let next = record.and_then(next_open_visit);
+    let until = c.valid_until.div_euclid(1000);
+    CertDetailView {
+        id: c.id.clone(),
+        title: page.tf("desk.cert_detail.title", &[("id", &c.id)]),
+        product: b.product_name.clone(),
+        holder: b.holder_name.clone(),
+        application_id: c.application_id.clone().unwrap_or_default(),
+        status_code: c.status.as_str(),
+        status_text: page.t(certificate_status_key(c.status)).to_string(),
+        status_class: certificate_status_class(c.status),
+        issued: page.date_ms(c.issued_at),
+        valid_until: page.date_ms(c.valid_until),
+        visits: record
+            .map(|r| {
+                r.surveillance()
+                    .iter()
+                    .map(|v| surveillance_row(page, v))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        history: record
+            .map(|r| {
+                r.history()
+                    .iter()
+                    .map(|h| CertHistoryRow {
+                        at: page.datetime_ms(h.at.unix_seconds().saturating_mul(1000)),
+                        action: match action_key(&h.action) {
+                            Some(k) => page.t(k).to_string(),
+                            None => h.action.clone(),
+                        },
+                        status: page.t(certificate_status_key(h.to)).to_string(),
+                        reason: h.reason.clone(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        can_act: owner && record.is_some() && closed.is_empty(),
+        closed,
+        next_visit: next.map(|v| v.id.clone()).unwrap_or_default(),
+        next_visit_due: next
+            .map(|v| page.date_s(v.due_by.unix_seconds()))
+            .unwrap_or_default(),
+        min_due: Timestamp(now + DAY_SECONDS).date().to_string(),
+        max_due: Timestamp(until - 1).date().to_string(),
+        min_performed: Timestamp(c.issued_at.div_euclid(1000)).date().to_string(),
+        max_performed: Timestamp(now).date().to_string(),
+    }
+}
+
+async fn show_certificate(
+    s: &AppState,
+    page: &Page,
+    id: &str,
+    notice: Option<Notice>,
+    form: SurveillanceForm,
+) -> Result<Response, WebError> {
+    let b = s
+        .store
+        .body_certificate(&page.viewer, id)
+        .await
+        .map_err(|e| page.error(e))?;
+    let now = zuji_store::statistics::now_unix_seconds();
+    render(
+        page,
+        &CertificateTemplate {
+            page,
+            notice,
+            c: certificate_detail(page, &b, now),
+            form,
+        },
+    )
+}
+
+async fn certificate(
+    State(s): State<AppState>,
+    page: Page,
+    Path(id): Path<String>,
+    Query(q): Query<DoneQuery>,
+) -> Result<Response, WebError> {
+    page.require_kind(OrgKind::Certifier)?;
+    let notice = done_text(&page, q.done.as_deref());
+    show_certificate(&s, &page, &id, notice, SurveillanceForm::default()).await
+}
+
+/// A date typed as `YYYY-MM-DD`, as midnight UTC; or the message naming the field.
+fn parse_due_date(page: &Page, label: &str, text: &str) -> Result<Timestamp, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err(required(page, label));
+    }
+    t.parse::<Date>()
+        .ok()
+        .and_then(Timestamp::at_midnight)
+        .ok_or_else(|| {
+            page.tf(
+                "desk.surveillance.bad_date",
+                &[("field", label), ("value", t)],
+            )
+        })
+}
+
+/// The API's action for a surveillance form on certificate `b` at `now` (Unix
+/// seconds), or the message naming the field that is wrong. The checks the state
+/// machine would make are made first here, so the refusal is in the page's language.
+fn surveillance_action(
+    page: &Page,
+    b: &BodyCertificate,
+    f: &SurveillanceForm,
+    now: i64,
+) -> Result<CertificateAction, String> {
+    let c = &b.certificate;
+    if c.status.is_final() {
+        return Err(page.tf(
+            "desk.surveillance.closed",
+            &[("status", page.t(certificate_status_key(c.status)))],
+        ));
+    }
+    match f.action.as_str() {
+        "schedule_surveillance" => {
+            let label = page.t("desk.surveillance.due");
+            let due = parse_due_date(page, label, &f.due_by)?;
+            // Due at the earliest tomorrow: midnight today has already passed.
+            if due.unix_seconds() < now {
+                return Err(page.tf(
+                    "desk.surveillance.date_too_early",
+                    &[("field", label), ("today", &page.date_s(now))],
+                ));
+            }
+            if due.unix_seconds() >= c.valid_until.div_euclid(1000) {
+                return Err(page.tf(
+                    "desk.surveillance.date_too_late",
+                    &[("field", label), ("until", &page.date_ms(c.valid_until))],
+                ));
+            }
+            Ok(CertificateAction::ScheduleSurveillance { due_by: due })
+        }
+        "record_surveillance" => {
+            let visit_label = page.t("desk.surveillance.visit_field");
+            let expected = c
+                .certificate
+                .as_ref()
+                .and_then(next_open_visit)
+                .map(|v| v.id.as_str())
+                .unwrap_or(UNSCHEDULED);
+            let visit = f.visit.trim();
+            if visit.is_empty() {
+                return Err(required(page, visit_label));
+            }
+            if visit != expected {
+                return Err(page.tf(
+                    "desk.surveillance.unknown_visit",
+                    &[("field", visit_label), ("visit", visit)],
+                ));
+            }
+            let auditor = f.auditor.trim();
+            if auditor.is_empty() {
+                return Err(required(page, page.t("desk.surveillance.auditor")));
+            }
+            let findings = f.findings.trim().to_string();
+            let outcome_label = page.t("desk.surveillance.outcome_field");
+            let (outcome, notes) = match f.outcome.as_str() {
+                "satisfactory" => (SurveillanceOutcome::Satisfactory, findings),
+                "nonconformity" if findings.is_empty() => {
+                    return Err(required(page, page.t("desk.surveillance.findings")));
+                }
+                "nonconformity" => (
+                    SurveillanceOutcome::Nonconformity {
+                        description: findings,
+                    },
+                    String::new(),
+                ),
+                "" => return Err(required(page, outcome_label)),
+                _ => {
+                    return Err(
+                        page.tf("desk.surveillance.bad_outcome", &[("field", outcome_label)])
+                    );
+                }
+            };
+            let performed_at = match f.performed_on.trim() {
+                "" => None,
+                text => {
+                    let label = page.t("desk.surveillance.performed_field");
+                    let day = parse_due_date(page, label, text)?;
+                    // The day of issue counts from its midnight; today up to now.
+                    let issued_day =
+                        c.issued_at.div_euclid(1000).div_euclid(DAY_SECONDS) * DAY_SECONDS;
+                    if day.unix_seconds() > now || day.unix_seconds() < issued_day {
+                        return Err(page.tf(
+                            "desk.surveillance.performed_out_of_range",
+                            &[
+                                ("field", label),
+                                ("issued", &page.date_ms(c.issued_at)),
+                                ("today", &page.date_s(now)),
+                            ],
+                        ));
+                    }
+                    // Midnight of the day before issue time would be refused by the
+                    // state machine: a visit on the day of issue is at the issue instant.
+                    Some(Timestamp(
+                        day.unix_seconds().max(c.issued_at.div_euclid(1000)),
+                    ))
+                }
+            };
+            Ok(CertificateAction::RecordSurveillance {
+                auditor: auditor.to_string(),
+                outcome,
+                notes,
+                performed_at,
+            })
+        }
+        other => Err(page.tf("desk.form.unknown_action", &[("action", other)])),
+    }
+}
+
+/// The record form's visit when none is open: the state machine adds one.
+const UNSCHEDULED: &str = "unscheduled";
+
+async fn surveillance(
+    State(s): State<AppState>,
+    page: Page,
+    Path(id): Path<String>,
+    Form(f): Form<SurveillanceForm>,
+) -> Result<Response, WebError> {
+    page.require_kind(OrgKind::Certifier)?;
+    // Another body's certificate is not found; a member who may not act is refused by
+    // the store as the API refuses it.
+    let b = s
+        .store
+        .body_certificate(&page.viewer, &id)
+        .await
+        .map_err(|e| page.error(e))?;
+    let now = zuji_store::statistics::now_unix_seconds();
+    let refused = |status: StatusCode, msg: String| {
+        let (s, page, id, f) = (s.clone(), page.clone(), id.clone(), f.clone());
+        async move {
+            show_certificate(&s, &page, &id, Some(Notice::bad(msg)), f)
+                .await
+                .map(|r| with_status(r, status))
+        }
+    };
+    let action = match surveillance_action(&page, &b, &f, now) {
+        Ok(a) => a,
+        Err(msg) => return refused(StatusCode::UNPROCESSABLE_ENTITY, msg).await,
+    };
+    let code = action.code();
+    match s.store.act_on_certificate(&page.viewer, &id, action).await {
+        Ok(_) => Ok(see_other(&format!(
+            "/desk/certification/certificates/{id}?done={code}"
+        ))),
+        Err(e) => {
+            let (status, msg) = refusal(&page, e)?;
+            refused(status, msg).await
         }
     }
 }

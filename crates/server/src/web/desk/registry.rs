@@ -11,6 +11,7 @@
 
 use super::{CountBar, Notice, count_bar, parse_number, refusal, required, short, with_status};
 use crate::AppState;
+use crate::web::pager::Pager;
 use crate::web::{Page, WebError, render, see_other};
 use askama::Template;
 use axum::extract::{Query, State};
@@ -21,8 +22,8 @@ use axum::{Form, Router};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use zuji_store::statistics::Granularity;
-use zuji_store::{OrgKind, StoredBenchmark, StoredPcr};
-use zuji_trust::benchmark::{BenchmarkValues, BenchmarkVersion};
+use zuji_store::{OrgKind, PageRequest, StoredBenchmark, StoredPcr};
+use zuji_trust::benchmark::{BenchmarkValues, BenchmarkVersion, check_geography};
 use zuji_trust::certification::Timestamp;
 use zuji_trust::keys::KeyStatus;
 use zuji_trust::log::EntryKind;
@@ -54,6 +55,36 @@ struct DoneQuery {
     by: Option<String>,
     /// Jobs queued by a recalculation.
     n: Option<u64>,
+    /// The page of a paged list, from 1.
+    page: Option<String>,
+    /// The benchmark history of one PCR only.
+    pcr: Option<String>,
+}
+
+// ---------------------------------------------------------------------------------
+// Paging
+
+/// Rows per page of the desk's lists.
+const PER_PAGE: u64 = 20;
+
+/// The page number `?page=` asks for: 1 when absent; a 422 page naming the value when
+/// it is not a whole number from 1.
+pub(crate) fn page_number(page: &Page, text: Option<&str>) -> Result<u64, WebError> {
+    match text.map(str::trim).unwrap_or("") {
+        "" => Ok(1),
+        t => t.parse::<u64>().ok().filter(|n| *n >= 1).ok_or_else(|| {
+            WebError::message(
+                page,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                page.tf("common.pager.bad_page", &[("page", t)]),
+            )
+        }),
+    }
+}
+
+/// The rows of page `number` (from 1).
+fn page_request(number: u64) -> PageRequest {
+    PageRequest::new(number.saturating_sub(1).saturating_mul(PER_PAGE), PER_PAGE)
 }
 
 fn done_notice(page: &Page, q: &DoneQuery) -> Option<Notice> {
@@ -260,6 +291,7 @@ async fn statistics(
 // Benchmarks
 
 struct BenchmarkRow {
+    pcr_id: String,
     period: String,
     version: u32,
     default: String,
@@ -271,6 +303,10 @@ struct BenchmarkRow {
     method: String,
     sample: String,
     source: String,
+    /// ISO 3166 code, or "not stated" in the page's language.
+    geography: String,
+    /// The licence, or "not stated" in the page's language.
+    licence: String,
     published: String,
     log_index: u64,
 }
@@ -282,7 +318,6 @@ struct PcrBenchmarks {
     unit: String,
     method: String,
     current: Option<BenchmarkRow>,
-    history: Vec<BenchmarkRow>,
 }
 
 struct PcrOption {
@@ -308,6 +343,8 @@ struct BenchmarkForm {
     source: String,
     #[serde(default)]
     licence: String,
+    #[serde(default)]
+    geography: String,
 }
 
 #[derive(Template)]
@@ -319,6 +356,19 @@ struct BenchmarksTemplate<'a> {
     pcrs: Vec<PcrBenchmarks>,
     options: Vec<PcrOption>,
     form: BenchmarkForm,
+    /// Every publication, newest first, one page of it.
+    history: Vec<BenchmarkRow>,
+    history_total: u64,
+    history_count: String,
+    /// The PCRs to filter the history by (`?pcr=`), the one chosen selected.
+    history_options: Vec<PcrOption>,
+    pager: Pager,
+}
+
+/// Which page of the benchmark history to show, and of which PCR.
+struct HistoryView {
+    pcr: String,
+    number: u64,
 }
 
 fn method_text(page: &Page, m: &BenchmarkMethod) -> String {
@@ -373,9 +423,21 @@ fn benchmark_row(page: &Page, b: &StoredBenchmark) -> BenchmarkRow {
             .map(|n| page.num(n as f64, 0))
             .unwrap_or_default(),
         source: v.source.clone(),
+        geography: stated(page, v.geography.as_deref()),
+        // A computed benchmark carries no licence: the project states none for the
+        // registry's own data (the open-data page says so).
+        licence: stated(page, v.licence.as_deref()),
         published: published_date(page, &v.published_at),
         log_index: b.log_index,
+        pcr_id: v.pcr_id.clone(),
     }
+}
+
+/// `value`, or "not stated" in the page's language.
+fn stated(page: &Page, value: Option<&str>) -> String {
+    value
+        .map(str::to_string)
+        .unwrap_or_else(|| page.t("common.not_stated").to_string())
 }
 
 async fn show_benchmarks(
@@ -383,6 +445,7 @@ async fn show_benchmarks(
     page: &Page,
     notice: Option<Notice>,
     form: BenchmarkForm,
+    view: HistoryView,
 ) -> Result<Response, WebError> {
     page.require_kind(OrgKind::Registry)?;
     let stored: Vec<StoredPcr> = s
@@ -417,9 +480,32 @@ async fn show_benchmarks(
             ),
             method: method_text(page, &p.pcr.benchmark),
             current,
-            history: all.iter().rev().map(|b| benchmark_row(page, b)).collect(),
         });
     }
+    let pcr_filter = Some(view.pcr.as_str()).filter(|p| !p.is_empty());
+    let history = s
+        .store
+        .benchmark_history(pcr_filter, page_request(view.number))
+        .await
+        .map_err(|e| page.error(e))?;
+    let pager = Pager::new(
+        page,
+        "/desk/registry/benchmarks",
+        &[("pcr", &view.pcr)],
+        view.number,
+        history.total,
+        PER_PAGE,
+    );
+    let mut history_options = vec![PcrOption {
+        id: String::new(),
+        label: page.t("desk.bench.all_pcrs").to_string(),
+        selected: view.pcr.is_empty(),
+    }];
+    history_options.extend(latest.iter().map(|p| PcrOption {
+        id: p.pcr.id.clone(),
+        label: format!("{} — {}", title_in(page, &p.pcr.title), p.pcr.id),
+        selected: p.pcr.id == view.pcr,
+    }));
     let options = latest
         .iter()
         .map(|p| PcrOption {
@@ -437,6 +523,18 @@ async fn show_benchmarks(
             pcrs,
             options,
             form,
+            history: history
+                .items
+                .iter()
+                .map(|b| benchmark_row(page, b))
+                .collect(),
+            history_total: history.total,
+            history_count: page.tf(
+                "desk.bench.history_count",
+                &[("n", &page.num(history.total as f64, 0))],
+            ),
+            history_options,
+            pager,
         },
     )
 }
@@ -446,8 +544,13 @@ async fn benchmarks(
     page: Page,
     Query(q): Query<DoneQuery>,
 ) -> Result<Response, WebError> {
+    page.require_kind(OrgKind::Registry)?;
     let notice = done_notice(&page, &q);
-    show_benchmarks(&s, &page, notice, BenchmarkForm::default()).await
+    let view = HistoryView {
+        pcr: q.pcr.as_deref().unwrap_or("").trim().to_string(),
+        number: page_number(&page, q.page.as_deref())?,
+    };
+    show_benchmarks(&s, &page, notice, BenchmarkForm::default(), view).await
 }
 
 async fn refused_benchmark(
@@ -457,7 +560,11 @@ async fn refused_benchmark(
     message: String,
     form: BenchmarkForm,
 ) -> Result<Response, WebError> {
-    show_benchmarks(s, page, Some(Notice::bad(message)), form)
+    let first = HistoryView {
+        pcr: String::new(),
+        number: 1,
+    };
+    show_benchmarks(s, page, Some(Notice::bad(message)), form, first)
         .await
         .map(|r| with_status(r, status))
 }
@@ -504,12 +611,27 @@ async fn policy_benchmark(
         (&f.average, "desk.bench.average"),
         (&f.advanced, "desk.bench.advanced"),
         (&f.source, "desk.bench.source"),
+        // Every published figure carries its licence (a policy document states it).
+        (&f.licence, "desk.bench.licence"),
     ];
     for (value, label) in fields {
         if value.trim().is_empty() {
             return Ok(Err(required(page, page.t(label))));
         }
     }
+    let geography = match f.geography.trim() {
+        "" => None,
+        g if check_geography(g).is_ok() => Some(g.to_string()),
+        g => {
+            return Ok(Err(page.tf(
+                "desk.bench.bad_geography",
+                &[
+                    ("field", page.t("desk.bench.geography_short")),
+                    ("value", g),
+                ],
+            )));
+        }
+    };
     let number = |text: &str, label: &'static str| parse_number(page, page.t(label), text);
     let values = match (
         number(&f.default, "desk.bench.default"),
@@ -532,11 +654,7 @@ async fn policy_benchmark(
         Ok(latest) => latest.map_or(1, |b| b.benchmark.version + 1),
         Err(e) => return Err(page.error(e)),
     };
-    // The benchmark records no licence of its own: the citation carries it.
-    let source = match f.licence.trim() {
-        "" => f.source.trim().to_string(),
-        licence => format!("{} · {licence}", f.source.trim()),
-    };
+    let source = f.source.trim().to_string();
     let today = Timestamp(zuji_store::statistics::now_unix_seconds()).date();
     Ok(Ok(BenchmarkVersion {
         pcr_id: pcr.id.clone(),
@@ -551,6 +669,8 @@ async fn policy_benchmark(
         sample_size: None,
         statistics: None,
         source,
+        licence: Some(f.licence.trim().to_string()),
+        geography,
         published_at: today.to_string(),
     }))
 }
@@ -946,6 +1066,9 @@ struct OrganisationsTemplate<'a> {
     tab: &'static str,
     notice: Option<Notice>,
     orgs: Vec<OrgRow>,
+    orgs_total: u64,
+    orgs_count: String,
+    pager: Pager,
     keys: Vec<KeyRow>,
     can_create: bool,
     name: String,
@@ -964,19 +1087,27 @@ async fn show_organisations(
     page: &Page,
     notice: Option<Notice>,
     name: String,
+    number: u64,
 ) -> Result<Response, WebError> {
     let user = page.require_kind(OrgKind::Registry)?;
     let can_create = user.role == zuji_store::Role::Admin;
     let orgs = s
         .store
-        .organisations_overview(&page.viewer)
+        .organisations_page(&page.viewer, page_request(number))
         .await
         .map_err(|e| page.error(e))?;
-    let names: BTreeMap<String, String> = orgs
-        .iter()
-        .map(|o| (o.id.to_string(), o.name.clone()))
-        .collect();
     let ring = s.store.published_keys().await.map_err(|e| page.error(e))?;
+    // The keys' owners by name (organisation ids, or the registry's own owner name);
+    // looked up one by one, as they need not be on this page of organisations.
+    let mut names: BTreeMap<String, String> = BTreeMap::new();
+    for k in &ring.keys {
+        if let Ok(id) = k.owner.parse::<i64>()
+            && !names.contains_key(&k.owner)
+            && let Ok(o) = s.store.get_org(&page.viewer, id).await
+        {
+            names.insert(k.owner.clone(), o.name);
+        }
+    }
     let keys = ring
         .keys
         .iter()
@@ -1011,7 +1142,17 @@ async fn show_organisations(
             },
         })
         .collect();
+    let pager = Pager::new(
+        page,
+        "/desk/registry/organisations",
+        &[],
+        number,
+        orgs.total,
+        PER_PAGE,
+    );
+    let orgs_total = orgs.total;
     let orgs = orgs
+        .items
         .into_iter()
         .map(|o| OrgRow {
             id: o.id,
@@ -1028,6 +1169,9 @@ async fn show_organisations(
             tab: "organisations",
             notice,
             orgs,
+            orgs_total,
+            orgs_count: page.tf("desk.orgs.count", &[("n", &page.num(orgs_total as f64, 0))]),
+            pager,
             keys,
             can_create,
             name,
@@ -1040,8 +1184,10 @@ async fn organisations(
     page: Page,
     Query(q): Query<DoneQuery>,
 ) -> Result<Response, WebError> {
+    page.require_kind(OrgKind::Registry)?;
     let notice = done_notice(&page, &q);
-    show_organisations(&s, &page, notice, String::new()).await
+    let number = page_number(&page, q.page.as_deref())?;
+    show_organisations(&s, &page, notice, String::new(), number).await
 }
 
 async fn create_organisation(
@@ -1053,7 +1199,7 @@ async fn create_organisation(
     let refused = |status: StatusCode, msg: String| {
         let (s, page, name) = (s.clone(), page.clone(), f.name.clone());
         async move {
-            show_organisations(&s, &page, Some(Notice::bad(msg)), name)
+            show_organisations(&s, &page, Some(Notice::bad(msg)), name, 1)
                 .await
                 .map(|r| with_status(r, status))
         }
@@ -1105,7 +1251,10 @@ struct LogTemplate<'a> {
     size_raw: u64,
     head: Option<HeadView>,
     entries: Vec<EntryRow>,
+    /// The index range this page lists, `[first, end)`, for the API link.
     first: u64,
+    end: u64,
+    pager: Pager,
 }
 
 fn entry_kind_key(k: EntryKind) -> &'static str {
@@ -1120,21 +1269,32 @@ fn entry_kind_key(k: EntryKind) -> &'static str {
     }
 }
 
-/// How many of the newest entries the page lists.
-const RECENT_ENTRIES: u64 = 20;
+/// The index range `[first, end)` of page `number` of a log of `size` entries listed
+/// newest first, `per_page` to a page.
+fn log_range(size: u64, number: u64, per_page: u64) -> (u64, u64) {
+    let end = size.saturating_sub(number.saturating_sub(1).saturating_mul(per_page));
+    (end.saturating_sub(per_page), end)
+}
 
-async fn log(State(s): State<AppState>, page: Page) -> Result<Response, WebError> {
+async fn log(
+    State(s): State<AppState>,
+    page: Page,
+    Query(q): Query<DoneQuery>,
+) -> Result<Response, WebError> {
     page.require_kind(OrgKind::Registry)?;
+    let number = page_number(&page, q.page.as_deref())?;
     let size = s.store.log_size().await.map_err(|e| page.error(e))?;
     let head = s
         .store
         .latest_tree_head()
         .await
         .map_err(|e| page.error(e))?;
-    let first = size.saturating_sub(RECENT_ENTRIES);
+    // The log's entries are numbered 0, 1, …: a page is a range of indexes, read by
+    // the same query as the API's `/log/entries`.
+    let (first, end) = log_range(size, number, PER_PAGE);
     let mut entries = s
         .store
-        .log_entries(first, size)
+        .log_entries(first, end)
         .await
         .map_err(|e| page.error(e))?;
     entries.reverse();
@@ -1162,6 +1322,23 @@ async fn log(State(s): State<AppState>, page: Page) -> Result<Response, WebError
                 })
                 .collect(),
             first,
+            end,
+            pager: Pager::new(&page, "/desk/registry/log", &[], number, size, PER_PAGE),
         },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::log_range;
+
+    #[test]
+    fn log_pages_run_newest_first() {
+        // 45 entries (0–44) at 20 a page: 25–44, 5–24, 0–4, then nothing.
+        assert_eq!(log_range(45, 1, 20), (25, 45));
+        assert_eq!(log_range(45, 2, 20), (5, 25));
+        assert_eq!(log_range(45, 3, 20), (0, 5));
+        assert_eq!(log_range(45, 4, 20), (0, 0));
+        assert_eq!(log_range(0, 1, 20), (0, 0));
+    }
 }

@@ -10,12 +10,14 @@ use super::{
 };
 use crate::AppState;
 use crate::web::chart::histogram_svg;
+use crate::web::pager::Pager;
 use crate::web::{Page, WebError, render};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use serde::Deserialize;
 use zuji_store::{PageRequest, StoreError};
+use zuji_trust::benchmark::BenchmarkVersion;
 use zuji_trust::pcr::BenchmarkMethod;
 
 /// Products per page of a category's ranking.
@@ -80,7 +82,24 @@ struct BenchmarkBox {
     version: String,
     published: String,
     source: String,
+    /// Source · year · geography · licence.
+    citation: String,
     sample: Option<String>,
+}
+
+/// What a benchmark cites, as every public page shows it: its source, year (period),
+/// geography and licence, each "not stated" when the benchmark does not state it.
+pub(super) fn benchmark_citation(page: &Page, b: &BenchmarkVersion) -> String {
+    let not_stated = page.t("common.not_stated");
+    page.tf(
+        "registry.benchmark.citation",
+        &[
+            ("source", &b.source),
+            ("year", &b.period),
+            ("geography", b.geography.as_deref().unwrap_or(not_stated)),
+            ("licence", b.licence.as_deref().unwrap_or(not_stated)),
+        ],
+    )
 }
 
 struct RankRow {
@@ -120,8 +139,7 @@ struct CategoryTemplate<'a> {
     rows: Vec<RankRow>,
     total: u64,
     summary: String,
-    previous: Option<String>,
-    next: Option<String>,
+    pager: Pager,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -196,6 +214,7 @@ pub async fn category(
                     page.tf("registry.benchmark.policy", &[("source", source)])
                 }
             },
+            citation: benchmark_citation(&page, bv),
             sample: bv.statistics.map(|st| {
                 page.tf(
                     "registry.benchmark.sample",
@@ -273,8 +292,14 @@ pub async fn category(
             }
         })
         .collect();
-    let pages = ranking.total.div_ceil(PER_PAGE).max(1);
-    let base = format!("/registry/categories/{}", enc(&pcr.id));
+    let pager = Pager::new(
+        &page,
+        &format!("/registry/categories/{}", enc(&pcr.id)),
+        &[],
+        number,
+        ranking.total,
+        PER_PAGE,
+    );
     let unit = ranking
         .items
         .first()
@@ -300,9 +325,7 @@ pub async fn category(
             ),
             total: ranking.total,
             rows,
-            previous: (number > 1 && number <= pages)
-                .then(|| format!("{base}?page={}", number - 1)),
-            next: (number < pages).then(|| format!("{base}?page={}", number + 1)),
+            pager,
         },
     )
 }

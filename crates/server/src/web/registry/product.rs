@@ -33,6 +33,8 @@ struct BenchmarkView {
     /// `2024 v1`, as the benchmark names itself.
     version: String,
     source: String,
+    /// Source · year · geography · licence ([`super::category::benchmark_citation`]).
+    citation: String,
     position: String,
     comparison: Option<String>,
     /// The scale with the three values and the product marked (SVG, escaped).
@@ -135,15 +137,18 @@ pub async fn product(
             Some(pcr) => bv.thresholds(&pcr.pcr.grades).unwrap_or_default(),
             None => Vec::new(),
         };
-        benchmark_view(
-            &page,
-            st.value,
-            &bv.values,
-            &format!("{} v{}", bv.period, bv.version),
-            &bv.method,
-            bv.sample_size,
-            &bands,
-        )
+        BenchmarkView {
+            citation: super::category::benchmark_citation(&page, bv),
+            ..benchmark_view(
+                &page,
+                st.value,
+                &bv.values,
+                &format!("{} v{}", bv.period, bv.version),
+                &bv.method,
+                bv.sample_size,
+                &bands,
+            )
+        }
     });
     let stages_html = p.stages.as_ref().filter(|s| !s.is_empty()).map(|stages| {
         let rows: Vec<(String, f64)> = stages
@@ -366,6 +371,7 @@ fn benchmark_view(
         advanced_raw: values.advanced,
         version: version.to_string(),
         source,
+        citation: String::new(),
         position: position.to_string(),
         comparison,
         scale_svg,

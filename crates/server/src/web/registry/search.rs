@@ -5,6 +5,7 @@ use super::{
     enc, grade_class, pcr_title, pcr_title_of, per_unit, status_class, status_text, value_text,
 };
 use crate::AppState;
+use crate::web::pager::Pager;
 use crate::web::{Page, WebError, render};
 use askama::Template;
 use axum::extract::{Query, State};
@@ -173,9 +174,7 @@ struct SearchTemplate<'a> {
     rows: Vec<ResultRow>,
     total: u64,
     summary: String,
-    previous: Option<String>,
-    next: Option<String>,
-    position: String,
+    pager: Pager,
 }
 
 /// Why `text` is not a GTIN, in the page's language; `None` when it is one.
@@ -299,26 +298,21 @@ pub async fn search(
     } else {
         (Vec::new(), 0)
     };
-    let pages = total.div_ceil(PER_PAGE).max(1);
-    let link = |n: u64| {
-        let mut ser = form_urlencoded::Serializer::new(String::new());
-        for (k, v) in [
+    let pager = Pager::new(
+        &page,
+        "/registry",
+        &[
             ("q", q),
             ("category", category),
             ("org", org),
             ("grade", grade),
             ("gtin", gtin),
             ("sort", query.sort.trim()),
-        ] {
-            if !v.is_empty() {
-                ser.append_pair(k, v);
-            }
-        }
-        ser.append_pair("page", &n.to_string());
-        format!("/registry?{}", ser.finish())
-    };
-    let previous = (number > 1 && number <= pages).then(|| link(number - 1));
-    let next = (number < pages).then(|| link(number + 1));
+        ],
+        number,
+        total,
+        PER_PAGE,
+    );
     let mut categories = vec![Choice {
         value: String::new(),
         label: page.t("registry.search.any_category").to_string(),
@@ -352,10 +346,6 @@ pub async fn search(
     })
     .collect();
     let summary = page.tf("registry.search.summary", &[("count", &total.to_string())]);
-    let position = page.tf(
-        "registry.search.position",
-        &[("page", &number.to_string()), ("pages", &pages.to_string())],
-    );
     render(
         &page,
         &SearchTemplate {
@@ -370,9 +360,7 @@ pub async fn search(
             rows,
             total,
             summary,
-            previous,
-            next,
-            position,
+            pager,
         },
     )
 }

@@ -5,6 +5,7 @@
 
 use super::{Tab, editor, enterprise, keys, not_found, render_status};
 use crate::AppState;
+use crate::web::check_text::check_detail;
 use crate::web::{Page, WebError, render, see_other};
 use askama::Template;
 use axum::Form;
@@ -133,6 +134,25 @@ pub struct Choice {
     pub selected: bool,
 }
 
+/// A mandatory PCR requirement the footprint misses, as the apply page lists it.
+struct BlockingItem {
+    key: String,
+    detail: String,
+    /// The detail is the English sentence (no localized message): marked `lang="en"`.
+    detail_en: bool,
+}
+
+impl BlockingItem {
+    fn of(page: &Page, item: &zuji_trust::conformance::CheckItem) -> BlockingItem {
+        let (detail, localized) = check_detail(&page.tr, item);
+        BlockingItem {
+            key: item.key.clone(),
+            detail,
+            detail_en: !localized,
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "web/workspace/apply.html")]
 struct ApplyTemplate<'a> {
@@ -145,7 +165,7 @@ struct ApplyTemplate<'a> {
     bodies: Vec<Choice>,
     pcrs: Vec<Choice>,
     /// Mandatory PCR items the footprint misses under the preselected PCR.
-    blocking: Vec<String>,
+    blocking: Vec<BlockingItem>,
     documents: String,
     problems: Vec<String>,
 }
@@ -268,7 +288,7 @@ async fn apply_form(
             Ok(report) => report
                 .blocking()
                 .iter()
-                .map(|i| format!("{}: {}", i.key, i.detail))
+                .map(|i| BlockingItem::of(page, i))
                 .collect(),
             Err(_) => Vec::new(),
         },

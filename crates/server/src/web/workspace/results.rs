@@ -5,6 +5,7 @@
 use super::{Tab, editor, enterprise, keys, not_found, own_product, total_text};
 use crate::AppState;
 use crate::web::chart::{bar_chart_html, bar_rows, escape};
+use crate::web::check_text::check_detail;
 use crate::web::{Page, WebError, render, see_other};
 use askama::Template;
 use axum::Form;
@@ -134,8 +135,22 @@ struct JobTemplate<'a> {
     status: &'a str,
     running: bool,
     progress: String,
+    /// The engine's own message (English), shown under a localized headline.
     error: Option<String>,
+    error_headline: &'a str,
     product_id: Option<i64>,
+}
+
+/// What a failed calculation's page says first. The job keeps only the engine's message,
+/// no error code, so the one case told apart is the store's own: the lease ran out on the
+/// last attempt (`Store::claim_job` writes that sentence); anything else is the
+/// calculation's failure, its detail below as the engine wrote it.
+fn job_error_headline(last_error: &str) -> &'static str {
+    if last_error.contains("its worker stopped during attempt") {
+        "ws.job.error.interrupted"
+    } else {
+        "ws.job.error.calculation"
+    }
 }
 
 /// A calculation's page: refreshes every two seconds while it runs, and sends the
@@ -182,6 +197,9 @@ pub async fn job(
             running,
             progress: page.pct(job.progress),
             error: job.last_error.clone(),
+            error_headline: page.t(job_error_headline(
+                job.last_error.as_deref().unwrap_or_default(),
+            )),
             product_id,
         },
     )
@@ -266,6 +284,8 @@ pub struct PcrItemRow {
     pub met: bool,
     pub mandatory: bool,
     pub detail: String,
+    /// The detail is the English sentence (no localized message): marked `lang="en"`.
+    pub detail_en: bool,
 }
 
 pub struct PcrView {
@@ -467,13 +487,15 @@ pub async fn footprint(
                             let mandatory =
                                 i.severity == zuji_trust::conformance::Severity::Mandatory;
                             let met = i.outcome == zuji_trust::conformance::Outcome::Met;
+                            let (detail, localized) = check_detail(&page.tr, i);
                             PcrItemRow {
                                 key: i.key.clone(),
                                 severity: page.t(keys::pcr_severity(mandatory)).to_string(),
                                 outcome: page.t(keys::pcr_outcome(met)).to_string(),
                                 met,
                                 mandatory,
-                                detail: i.detail.clone(),
+                                detail,
+                                detail_en: !localized,
                             }
                         })
                         .collect(),
@@ -545,4 +567,23 @@ pub async fn footprint(
             product: &product,
         },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::job_error_headline;
+
+    #[test]
+    fn a_failed_job_is_told_apart_only_by_what_the_store_writes() {
+        // The sentence `Store::claim_job` appends when the last attempt's lease ran out.
+        assert_eq!(
+            job_error_headline("its worker stopped during attempt 3"),
+            "ws.job.error.interrupted"
+        );
+        assert_eq!(
+            job_error_headline("unknown dataset 'steel/cn' in process 'rolling'"),
+            "ws.job.error.calculation"
+        );
+        assert_eq!(job_error_headline(""), "ws.job.error.calculation");
+    }
 }
