@@ -173,14 +173,7 @@ impl Store {
         .bind(page.offset as i64)
         .fetch_all(&self.pool)
         .await?;
-        let mut items = Vec::with_capacity(rows.len());
-        for (id, product_name, holder_name) in rows {
-            items.push(BodyCertificate {
-                certificate: self.get_certificate(viewer, &id).await?,
-                product_name,
-                holder_name,
-            });
-        }
+        let items = self.with_records(viewer, rows).await?;
         Ok(Page::new(items, total, page))
     }
 
@@ -306,6 +299,15 @@ impl Store {
         .bind(org)
         .fetch_all(&self.pool)
         .await?;
+        self.with_records(viewer, rows).await
+    }
+
+    /// Certificates `(id, product name, holder name)` with their whole records.
+    async fn with_records(
+        &self,
+        viewer: &Viewer,
+        rows: Vec<(String, String, String)>,
+    ) -> Result<Vec<BodyCertificate>, StoreError> {
         let mut out = Vec::with_capacity(rows.len());
         for (id, product_name, holder_name) in rows {
             out.push(BodyCertificate {
